@@ -1,6 +1,7 @@
 import type { Command } from "commander";
+import { register as verifyLog } from "./verify-log.ts";
 
 /** One line per subcommand module; each adds its commands to the program. */
 export function registerCommands(program: Command): void {
-  void program;
+  verifyLog(program);
 }
