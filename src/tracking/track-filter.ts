@@ -25,6 +25,12 @@ export interface TrackFilter {
    * measurement kind is not supported or the innovation covariance is not positive definite.
    */
   gate(det: Detection): number;
+  /**
+   * Optional: ln det S of the innovation covariance computed by the latest gate() call, so a track
+   * manager can rank pairs by −2·log-likelihood (d² + ln|S|) rather than d² alone. Filters that do
+   * not provide it are ranked by d².
+   */
+  readonly lastGateLogDetS?: number;
   /** Updates with a detection taken at the filter's current time (Joseph form or square root). */
   update(det: Detection): void;
   /** Independent deep copy (used for retrodiction of late detections and for IMM mixing). */
