@@ -250,7 +250,7 @@ export class Receiver {
       const access = accessCheck(o.policy, env.label, this.reader);
       if (!access.ok) return reject(access.reason, access.detail);
       const flow = this.flowsIn.get(h.origin);
-      if (!flow || !flow.kinds.includes(h.kind))
+      if (!flow?.kinds.includes(h.kind))
         return reject("not-releasable", `policy has no ${h.kind} flow ${h.origin} → ${this.nation}`);
       const removed = flow.removedFields[h.kind as MessageKind] ?? [];
       if (hasAnyPath(env.payload, removed))

@@ -1,7 +1,9 @@
 import type { Command } from "commander";
+import { register as keys } from "./keys.ts";
 import { register as verifyLog } from "./verify-log.ts";
 
 /** One line per subcommand module; each adds its commands to the program. */
 export function registerCommands(program: Command): void {
+  keys(program);
   verifyLog(program);
 }
