@@ -1,9 +1,9 @@
 /**
  * Geometry that every sensor scan needs in its inner loop, written for speed: a local East-North-Up
- * frame held in Float64Arrays, line-of-sight occlusion by the WGS84 ellipsoid, and a closed-form
- * geodetic height. Nothing here allocates after construction.
+ * frame held in Float64Arrays, line-of-sight occlusion by the WGS84 ellipsoid, and geodetic height.
+ * Nothing here allocates after construction.
  */
-import { enuMatrix, geodeticToEcef, WGS84 } from "../core/geodesy.ts";
+import { ecefToGeodeticInto, enuMatrix, geodeticToEcef, WGS84 } from "../core/geodesy.ts";
 
 /**
  * A sensor's local frame: origin in ECEF and the rows E, N, U of the rotation ECEF → ENU, defined by the
@@ -76,27 +76,11 @@ export function lineOfSightBlocked(
   return C - (B * B) / A < 1;
 }
 
-const E2 = WGS84.e2;
-const EP2 = E2 / (1 - E2);
+const geodeticScratch = new Float64Array(3);
 
-/**
- * Geodetic height above WGS84 of an ECEF point by Bowring's closed form (one step from the parametric
- * latitude): error below a millimetre from the surface to beyond GEO, no iteration, no allocation.
- */
+/** Geodetic height above WGS84 of an ECEF point, metres (core's iteration, into a scratch: no allocation). */
 export function geodeticHeight(x: number, y: number, z: number): number {
-  const a = WGS84.a;
-  const b = WGS84.b;
-  const p = Math.sqrt(x * x + y * y);
-  if (p < 1e-9) return Math.abs(z) - b;
-  const theta = Math.atan2(z * a, p * b);
-  const st = Math.sin(theta);
-  const ct = Math.cos(theta);
-  const lat = Math.atan2(z + EP2 * b * st * st * st, p - E2 * a * ct * ct * ct);
-  const sl = Math.sin(lat);
-  const cl = Math.cos(lat);
-  const n = a / Math.sqrt(1 - E2 * sl * sl);
-  // Use the better-conditioned form away from the poles.
-  return Math.abs(cl) > 1e-3 ? p / cl - n : Math.abs(z) / Math.abs(sl) - n * (1 - E2);
+  return ecefToGeodeticInto(x, y, z, geodeticScratch)[2];
 }
 
 /** Wraps an angle to (−π, π]. */
