@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { BallisticDynamics, EARTH_WGS84, integrateFlight } from "../../world/flight-model.ts";
+import { BallisticModel } from "./ballistic.ts";
+import { ecefDeg, maxRowRelativeError, numericJacobian } from "./test-fixtures.ts";
+
+/** A state climbing steeply from 300 km over the Korean peninsula. */
+function loftedState(): Float64Array {
+  const r = ecefDeg(39, 126, 300e3);
+  const rn = Math.hypot(r[0], r[1], r[2]);
+  const up = [r[0] / rn, r[1] / rn, r[2] / rn];
+  const east = [-Math.sin((126 * Math.PI) / 180), Math.cos((126 * Math.PI) / 180), 0];
+  const v = up.map((u, i) => 4500 * u + 1200 * east[i]);
+  return Float64Array.of(...r, ...v);
+}
+
+/** A re-entering state at 40 km, 4 km/s, 30° below the horizon. */
+function reentryState(beta: number): Float64Array {
+  const r = ecefDeg(38, 133, 40e3);
+  const rn = Math.hypot(r[0], r[1], r[2]);
+  const up = [r[0] / rn, r[1] / rn, r[2] / rn];
+  const east = [-Math.sin((133 * Math.PI) / 180), Math.cos((133 * Math.PI) / 180), 0];
+  const c = Math.cos(Math.PI / 6);
+  const s = Math.sin(Math.PI / 6);
+  const v = up.map((u, i) => 4000 * (-s * u + c * east[i]));
+  return Float64Array.of(...r, ...v, beta);
+}
+
+describe("ballistic process model", () => {
+  it("follows the world's adaptive Dormand–Prince flight model without drag (600 s)", () => {
+    const x0 = loftedState();
+    const ref = integrateFlight(new BallisticDynamics(EARTH_WGS84, Number.POSITIVE_INFINITY), 0, x0, {
+      tMax: 600,
+      rtol: 1e-12,
+      atol: 1e-9,
+      record: false,
+    });
+    const model = new BallisticModel({ drag: false, qAccel: 0 });
+    const x = Float64Array.from(x0);
+    model.propagate(x, 600, null);
+    for (let i = 0; i < 3; i++) expect(Math.abs(x[i] - ref.endState[i])).toBeLessThan(0.01);
+    for (let i = 3; i < 6; i++) expect(Math.abs(x[i] - ref.endState[i])).toBeLessThan(1e-4);
+  });
+
+  it("follows the world's flight model with drag through reentry (20 s at β = 3000 kg/m²)", () => {
+    const x0 = reentryState(3000);
+    const ref = integrateFlight(new BallisticDynamics(EARTH_WGS84, 3000), 0, x0.subarray(0, 6), {
+      tMax: 20,
+      rtol: 1e-12,
+      atol: 1e-9,
+      record: false,
+    });
+    const model = new BallisticModel({ drag: true, qAccel: 0, maxStepS: 0.5 });
+    const x = Float64Array.from(x0);
+    model.propagate(x, 20, null);
+    // Drag decelerates hard here (tens of m/s²), so the check is meaningful:
+    const dv = Math.hypot(x[3] - x0[3], x[4] - x0[4], x[5] - x0[5]);
+    expect(dv).toBeGreaterThan(100);
+    for (let i = 0; i < 3; i++) expect(Math.abs(x[i] - ref.endState[i])).toBeLessThan(0.05);
+    for (let i = 3; i < 6; i++) expect(Math.abs(x[i] - ref.endState[i])).toBeLessThan(0.01);
+    expect(x[6]).toBe(3000);
+  });
+
+  it("has a transition Jacobian equal to finite differences of the propagation (6-state, 30 s)", () => {
+    const model = new BallisticModel({ drag: false, qAccel: 0 });
+    const x0 = loftedState();
+    const Phi = new Float64Array(36);
+    model.propagate(Float64Array.from(x0), 30, Phi);
+    const ref = numericJacobian(
+      (x, out) => {
+        out.set(x);
+        model.propagate(out, 30, null);
+      },
+      x0,
+      6,
+      6,
+      [10, 10, 10, 0.1, 0.1, 0.1],
+    );
+    expect(maxRowRelativeError(Phi, ref, 6, 6)).toBeLessThan(1e-6);
+  });
+
+  it("has a transition Jacobian equal to finite differences with drag (7-state, 5 s at 40 km)", () => {
+    const model = new BallisticModel({ drag: true, qAccel: 0, maxStepS: 0.5 });
+    const x0 = reentryState(2000);
+    const Phi = new Float64Array(49);
+    model.propagate(Float64Array.from(x0), 5, Phi);
+    const ref = numericJacobian(
+      (x, out) => {
+        out.set(x);
+        model.propagate(out, 5, null);
+      },
+      x0,
+      7,
+      7,
+      [1, 1, 1, 0.01, 0.01, 0.01, 1],
+    );
+    expect(maxRowRelativeError(Phi, ref, 7, 7)).toBeLessThan(1e-6);
+    // β column is far from zero: drag sensitivity is resolved
+    expect(Math.abs(Phi[3 * 7 + 6]) + Math.abs(Phi[4 * 7 + 6]) + Math.abs(Phi[5 * 7 + 6])).toBeGreaterThan(
+      1e-3,
+    );
+  });
+
+  it("has an analytic drag/gravity Jacobian A = ∂f/∂x equal to finite differences", () => {
+    const model = new BallisticModel({ drag: true, qAccel: 0 });
+    const x0 = reentryState(2000);
+    const A = model.jacobian(x0, new Float64Array(49));
+    const ref = numericJacobian(
+      (x, out) => model.derivative(x, out),
+      x0,
+      7,
+      7,
+      [1, 1, 1, 0.01, 0.01, 0.01, 1],
+    );
+    expect(maxRowRelativeError(A, ref, 7, 7)).toBeLessThan(1e-5);
+  });
+
+  it("builds the white-acceleration process noise", () => {
+    const model = new BallisticModel({ drag: true, qAccel: 2, qBeta: 5 });
+    const Q = model.processNoise(3, new Float64Array(49));
+    expect(Q[0]).toBeCloseTo(18, 12); // q dt³/3
+    expect(Q[3]).toBeCloseTo(9, 12); // q dt²/2
+    expect(Q[3 * 7 + 3]).toBeCloseTo(6, 12); // q dt
+    expect(Q[48]).toBeCloseTo(15, 12);
+    expect(() => new BallisticModel({ drag: false, qAccel: -1 })).toThrow(/qAccel/);
+  });
+});
