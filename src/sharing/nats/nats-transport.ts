@@ -1,0 +1,429 @@
+/**
+ * The NATS implementation of Transport (../transport.ts): one national node's connection to its
+ * nation's leaf server, publishing through JetStream into the destination's inbox stream on the hub
+ * and consuming its own nation's inbox stream.
+ *
+ * Where the inbox lives, and why: INBOX_<NATION> is a file-backed JetStream stream in the
+ * destination nation's account on the hub (domain "hub"), capturing `share.*.rel.<NATION>.*`. Other
+ * nations' messages reach it through the per-flow service imports generated from the policy
+ * (config.ts), and the stream's PubAck travels back to the publisher. Because the stream is on the
+ * hub, it keeps collecting while the destination's leaf or its link is down; the node's durable
+ * consumer (one per node, explicit acks) resumes where it stopped once the leaf is back, so the
+ * backlog drains in stream order. Leaves run no JetStream at all.
+ *
+ * Guarantees:
+ * - publish() resolves only once the inbox stream has stored the message (PubAck). While the hub,
+ *   the link or the destination's stream is unavailable it retries with capped exponential backoff
+ *   (forever unless giveUpAfterMs is set). Every attempt carries `Nats-Msg-Id` = envelope id, so a
+ *   retry after a lost PubAck is recognised by the stream as a duplicate (duplicate window 15 min).
+ * - A subject the policy or the servers do not allow is refused (TransportRefusedError), never retried.
+ * - The connection reconnects forever with capped exponential backoff.
+ * - Inbox delivery is at least once from JetStream; this transport also suppresses redelivery of a
+ *   message the handler already acked (by stream sequence; a redelivery happens when the hub dies
+ *   before it persisted the ack), so within a transport's lifetime the handler sees each stored
+ *   message once. Across process restarts the receiver's own idempotence covers the rest.
+ * - Ordering: messages are handed to the handler one at a time in stream order. A publisher that
+ *   pipelines publishes and has to retry during a hub outage may store its in-flight messages out
+ *   of order; the receiver is idempotent and order-independent on (origin, track, update sequence).
+ *
+ * Durability of nats-server 2.9 (no sync_interval): a process crash loses no acknowledged message;
+ * an operating-system crash may lose up to about two minutes of acknowledged stream data.
+ */
+import {
+  AckPolicy,
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+} from "@nats-io/jetstream";
+import { connect, type NatsConnection, nanos } from "@nats-io/transport-node";
+import type { NationCode } from "../../world/nation.ts";
+import { allowedFlows, type Policy } from "../policy.ts";
+import {
+  type InboundMessage,
+  type InboxHandler,
+  type InboxSubscription,
+  inboxFilter,
+  type PublishAck,
+  type PublishOptions,
+  parseShareSubject,
+  shareSubject,
+  type Transport,
+  TransportRefusedError,
+} from "../transport.ts";
+import { HUB_JS_DOMAIN, inboxStreamName } from "./config.ts";
+
+export interface NatsTransportOptions {
+  readonly nation: NationCode;
+  /** This node's id; names its durable inbox consumer. Letters, digits, _ and -. */
+  readonly nodeId: string;
+  /** The nation's leaf server(s). */
+  readonly servers: string | string[];
+  readonly user?: string;
+  readonly pass?: string;
+  /** When given, publishes outside the policy's flows are refused locally before reaching NATS. */
+  readonly policy?: Policy;
+  /** Wait for one PubAck before retrying (ms, default 2000). */
+  readonly attemptTimeoutMs?: number;
+  /** Cap of the retry backoff for publishes and reconnects (ms, default 1000). */
+  readonly maxBackoffMs?: number;
+  /** Give up a publish after this long (ms, default: never). */
+  readonly giveUpAfterMs?: number;
+  /** Give up connecting / preparing the inbox at start after this long (ms, default 30 s). */
+  readonly startTimeoutMs?: number;
+  /** Unacked messages the server lets this node hold (default 1000). */
+  readonly maxAckPending?: number;
+  /** Redeliver a message not acked within this time (ms, default 30 s). */
+  readonly ackWaitMs?: number;
+  /** Where diagnostic lines go (default: nowhere). */
+  readonly log?: (line: string) => void;
+}
+
+/** An inbox message with the NATS details the generic interface leaves out. */
+export interface NatsInboundMessage extends InboundMessage {
+  /** The envelope id the publisher sent as Nats-Msg-Id. */
+  readonly msgId: string | undefined;
+  /** Position in the inbox stream (strictly increasing in storage order). */
+  readonly streamSequence: number;
+}
+
+export interface NatsTransportStats {
+  published: number;
+  publishRetries: number;
+  duplicatesAtStream: number;
+  refused: number;
+  delivered: number;
+  redeliveriesSuppressed: number;
+  disconnects: number;
+  reconnects: number;
+}
+
+const DUPLICATE_WINDOW_MS = 15 * 60_000;
+const INBOX_MAX_AGE_MS = 7 * 24 * 3600_000;
+/** How many acked stream sequences are remembered to suppress redeliveries. */
+const ACKED_MEMORY = 200_000;
+const NODE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function errorChain(err: unknown): Error[] {
+  const out: Error[] = [];
+  let e: unknown = err;
+  while (e instanceof Error && out.length < 8) {
+    out.push(e);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return out;
+}
+
+function isPermissionError(err: unknown): boolean {
+  return errorChain(err).some(
+    (e) => e.name === "PermissionViolationError" || /Permissions Violation/i.test(e.message),
+  );
+}
+
+export class NatsTransport implements Transport {
+  readonly nation: NationCode;
+  readonly nodeId: string;
+  readonly stats: NatsTransportStats = {
+    published: 0,
+    publishRetries: 0,
+    duplicatesAtStream: 0,
+    refused: 0,
+    delivered: 0,
+    redeliveriesSuppressed: 0,
+    disconnects: 0,
+    reconnects: 0,
+  };
+  private readonly nc: NatsConnection;
+  private readonly js: JetStreamClient;
+  private readonly jsm: JetStreamManager;
+  private readonly allowed?: ReadonlySet<string>;
+  private readonly opts: NatsTransportOptions;
+  private readonly acked = new Set<number>();
+  private readonly subscriptions = new Set<ConsumerMessages>();
+  private closed = false;
+
+  private constructor(
+    opts: NatsTransportOptions,
+    nc: NatsConnection,
+    js: JetStreamClient,
+    jsm: JetStreamManager,
+  ) {
+    this.opts = opts;
+    this.nation = opts.nation;
+    this.nodeId = opts.nodeId;
+    this.nc = nc;
+    this.js = js;
+    this.jsm = jsm;
+    if (opts.policy) {
+      const allowed = new Set<string>();
+      for (const f of allowedFlows(opts.policy))
+        if (f.origin === opts.nation)
+          for (const k of f.kinds) allowed.add(shareSubject(f.origin, f.destination, k));
+      this.allowed = allowed;
+    }
+    void this.watchStatus();
+  }
+
+  /** Connects to the nation's leaf and makes sure the nation's inbox stream exists on the hub. */
+  static async connect(opts: NatsTransportOptions): Promise<NatsTransport> {
+    if (!NODE_ID.test(opts.nodeId))
+      throw new Error(`nodeId must be 1-64 letters, digits, _ or -, got "${opts.nodeId}"`);
+    const maxBackoff = opts.maxBackoffMs ?? 1000;
+    let reconnectAttempt = 0;
+    const nc = await connect({
+      servers: opts.servers,
+      user: opts.user,
+      pass: opts.pass,
+      name: `allylink-${opts.nation}-${opts.nodeId}`,
+      reconnect: true,
+      maxReconnectAttempts: -1,
+      waitOnFirstConnect: true,
+      // Capped exponential backoff with jitter; the attempt counter resets on every reconnect.
+      reconnectDelayHandler: () => {
+        reconnectAttempt++;
+        const base = Math.min(maxBackoff, 50 * 2 ** Math.min(reconnectAttempt, 10));
+        return base / 2 + (Math.random() * base) / 2;
+      },
+      pingInterval: 5_000,
+      maxPingOut: 2,
+      timeout: opts.startTimeoutMs ?? 30_000,
+    });
+    (async () => {
+      for await (const s of nc.status()) if (s.type === "reconnect") reconnectAttempt = 0;
+    })().catch(() => {});
+    const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
+    let delay = 50;
+    for (;;) {
+      try {
+        const jsm = await jetstreamManager(nc, {
+          domain: HUB_JS_DOMAIN,
+          timeout: opts.attemptTimeoutMs ?? 2000,
+        });
+        const js = jetstream(nc, { domain: HUB_JS_DOMAIN, timeout: opts.attemptTimeoutMs ?? 2000 });
+        await ensureInboxStream(jsm, opts.nation);
+        return new NatsTransport(opts, nc, js, jsm);
+      } catch (err) {
+        if (Date.now() > deadline || isPermissionError(err)) {
+          await nc.close().catch(() => {});
+          throw new Error(
+            `NATS ${opts.nation}/${opts.nodeId}: cannot reach the hub's JetStream through ${String(opts.servers)}: ${(err as Error).message}`,
+          );
+        }
+        await sleep(delay);
+        delay = Math.min(delay * 2, maxBackoff);
+      }
+    }
+  }
+
+  async publish(subject: string, data: Uint8Array, opts: PublishOptions): Promise<PublishAck> {
+    const s = parseShareSubject(subject);
+    if (!s) {
+      this.stats.refused++;
+      throw new TransportRefusedError(`"${subject}" is not a sharing subject`, subject);
+    }
+    if (s.origin !== this.nation) {
+      this.stats.refused++;
+      throw new TransportRefusedError(
+        `${this.nation} may not publish on ${subject}: its origin is ${s.origin}`,
+        subject,
+      );
+    }
+    if (this.allowed && !this.allowed.has(subject)) {
+      this.stats.refused++;
+      throw new TransportRefusedError(
+        `the policy has no flow ${s.origin}→${s.destination} for ${s.kind} (${subject})`,
+        subject,
+      );
+    }
+    const expectedStream = inboxStreamName(s.destination);
+    const start = Date.now();
+    const maxBackoff = this.opts.maxBackoffMs ?? 1000;
+    let delay = 25;
+    for (;;) {
+      if (this.closed) throw new Error(`NATS transport ${this.nation}/${this.nodeId} is closed`);
+      try {
+        const ack = await this.js.publish(subject, data, {
+          msgID: opts.msgId,
+          timeout: this.opts.attemptTimeoutMs ?? 2000,
+          retries: 0,
+        });
+        if (ack.stream !== expectedStream) {
+          // Something other than the destination's inbox answered: a misconfigured account.
+          this.stats.refused++;
+          throw new TransportRefusedError(
+            `${subject} was stored by stream ${ack.stream}, not ${expectedStream}`,
+            subject,
+          );
+        }
+        this.stats.published++;
+        if (ack.duplicate) this.stats.duplicatesAtStream++;
+        return { subject, duplicate: ack.duplicate };
+      } catch (err) {
+        if (err instanceof TransportRefusedError) throw err;
+        if (isPermissionError(err)) {
+          this.stats.refused++;
+          throw new TransportRefusedError(`NATS refused ${subject}: ${(err as Error).message}`, subject);
+        }
+        const giveUp = this.opts.giveUpAfterMs;
+        if (giveUp !== undefined && Date.now() - start > giveUp)
+          throw new Error(
+            `NATS publish of ${opts.msgId} on ${subject} not acknowledged after ${giveUp} ms: ${(err as Error).message}`,
+          );
+        this.stats.publishRetries++;
+        await sleep(delay);
+        delay = Math.min(delay * 2, maxBackoff);
+      }
+    }
+  }
+
+  /**
+   * Consumes this nation's inbox through the node's durable consumer. The handler is called for
+   * one message at a time, in stream order; a handler that throws gets the message redelivered.
+   */
+  async subscribeInbox(handler: InboxHandler): Promise<InboxSubscription> {
+    const stream = inboxStreamName(this.nation);
+    const durable = `node-${this.nodeId}`;
+    const config = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(this.opts.ackWaitMs ?? 30_000),
+      max_ack_pending: this.opts.maxAckPending ?? 1000,
+      max_deliver: -1,
+    };
+    try {
+      await this.jsm.consumers.add(stream, config);
+    } catch {
+      // Exists with other settings (e.g. an older version): bring it up to date.
+      await this.jsm.consumers.update(stream, durable, config);
+    }
+    const consumer = await this.js.consumers.get(stream, durable);
+    const messages = await consumer.consume({ max_messages: Math.min(256, config.max_ack_pending) });
+    this.subscriptions.add(messages);
+    const log = this.opts.log;
+    const done = (async () => {
+      for await (const m of messages) await this.deliver(m, handler);
+    })().catch((err) =>
+      log?.(`NATS ${this.nation}/${this.nodeId}: inbox consumer stopped: ${(err as Error).message}`),
+    );
+    if (log)
+      (async () => {
+        for await (const s of messages.status()) {
+          if (s.type !== "heartbeat" && s.type !== "next" && s.type !== "debug")
+            log(`NATS ${this.nation}/${this.nodeId}: consumer ${s.type}`);
+        }
+      })().catch(() => {});
+    return {
+      unsubscribe: async () => {
+        this.subscriptions.delete(messages);
+        await messages.close().catch(() => {});
+        await done;
+      },
+    };
+  }
+
+  private async deliver(m: JsMsg, handler: InboxHandler): Promise<void> {
+    const seq = m.info.streamSequence;
+    if (this.acked.has(seq)) {
+      // Already handled and acked; the ack was lost (hub crash before it was persisted).
+      this.stats.redeliveriesSuppressed++;
+      m.ack();
+      return;
+    }
+    let settled = false;
+    const msg: NatsInboundMessage = {
+      subject: m.subject,
+      data: m.data,
+      deliveryCount: m.info.deliveryCount,
+      msgId: m.headers?.get("Nats-Msg-Id") || undefined,
+      streamSequence: seq,
+      ack: () => {
+        if (settled) return;
+        settled = true;
+        this.rememberAcked(seq);
+        m.ack();
+      },
+      nak: () => {
+        if (settled) return;
+        settled = true;
+        m.nak();
+      },
+    };
+    this.stats.delivered++;
+    try {
+      await handler(msg);
+    } catch (err) {
+      this.opts.log?.(
+        `NATS ${this.nation}/${this.nodeId}: handler failed on ${m.subject}#${seq}: ${(err as Error).message}`,
+      );
+      msg.nak();
+    }
+  }
+
+  private rememberAcked(seq: number): void {
+    this.acked.add(seq);
+    if (this.acked.size > ACKED_MEMORY) {
+      // Sets iterate in insertion order: drop the oldest tenth.
+      let drop = ACKED_MEMORY / 10;
+      for (const s of this.acked) {
+        this.acked.delete(s);
+        if (--drop <= 0) break;
+      }
+    }
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const s of this.nc.status()) {
+      if (s.type === "disconnect") this.stats.disconnects++;
+      else if (s.type === "reconnect") this.stats.reconnects++;
+      if (s.type === "disconnect" || s.type === "reconnect" || s.type === "error")
+        this.opts.log?.(`NATS ${this.nation}/${this.nodeId}: ${s.type}`);
+    }
+  }
+
+  /** Waits until every message this connection has buffered has reached the leaf. */
+  async flush(): Promise<void> {
+    await this.nc.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const m of this.subscriptions) await m.close().catch(() => {});
+    this.subscriptions.clear();
+    await this.nc.drain().catch(() => this.nc.close());
+  }
+}
+
+/** Creates (or updates) a nation's inbox stream in its account on the hub. */
+export async function ensureInboxStream(jsm: JetStreamManager, nation: NationCode): Promise<void> {
+  const config = {
+    name: inboxStreamName(nation),
+    subjects: [inboxFilter(nation)],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    max_age: nanos(INBOX_MAX_AGE_MS),
+    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    num_replicas: 1,
+  };
+  try {
+    const info = await jsm.streams.info(config.name);
+    const c = info.config;
+    if (
+      c.subjects?.join(",") !== config.subjects.join(",") ||
+      c.duplicate_window !== config.duplicate_window ||
+      c.max_age !== config.max_age
+    )
+      await jsm.streams.update(config.name, { ...c, ...config });
+  } catch (err) {
+    if (!errorChain(err).some((e) => /stream not found/i.test(e.message))) throw err;
+    await jsm.streams.add(config);
+  }
+}
