@@ -154,7 +154,10 @@ describe("releasability enforced by the transport (application checks off)", () 
     })();
     const heard: string[] = [];
     nc.subscribe("share.KOR.rel.USA.>", {
-      callback: (e, m) => (e ? errors.push(e.message) : heard.push(m.subject)),
+      callback: (e, m) => {
+        if (e) errors.push(e.message);
+        else heard.push(m.subject);
+      },
     });
     await nc.flush();
     const env = korEnvelope("Warning", examplePayload("Warning", "KOR"), ["KOR", "USA"]);
