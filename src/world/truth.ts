@@ -29,6 +29,8 @@ export interface Mover {
   readonly tEnd: number;
   /** Radar cross-section, m², used by sensors for detection probability. */
   readonly rcsM2: number;
+  /** Optional time-varying RCS, m² (e.g. a whole missile in boost, then its reentry vehicle). */
+  rcsAt?(t: number): number;
   /** Fills `out` with the state at time t; returns false when t is outside [tStart, tEnd]. */
   sample(t: number, out: TruthState): boolean;
 }
