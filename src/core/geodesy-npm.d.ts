@@ -12,6 +12,12 @@ declare module "geodesy/latlon-ellipsoidal-vincenty.js" {
     destinationPoint(distance: number, initialBearing: number): LatLonEllipsoidal_Vincenty;
     finalBearingOn(distance: number, initialBearing: number): number;
     toCartesian(): { x: number; y: number; z: number };
+    /** Unrounded Vincenty inverse; throws EvalError when the iteration fails (near-antipodal points). */
+    inverse(point: LatLonEllipsoidal_Vincenty): {
+      distance: number;
+      initialBearing: number;
+      finalBearing: number;
+    };
   }
 }
 
