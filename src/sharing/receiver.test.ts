@@ -1,0 +1,329 @@
+import { sign } from "node:crypto";
+import { join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { canonicalJson } from "./canonical-json.ts";
+import { type Envelope, encodeEnvelope, signEnvelope } from "./envelope.ts";
+import { generateSigningKey, pinnedFrom } from "./keys.ts";
+import { makeLabel, type SecurityLabel } from "./label.ts";
+import { MESSAGE_KINDS } from "./message-kinds.ts";
+import { loadPolicy } from "./policy.ts";
+import { Receiver, type RejectReason } from "./receiver.ts";
+import { Sender } from "./sender.ts";
+import { examplePayload, exampleTrack } from "./test-fixtures.ts";
+import { shareSubject } from "./transport.ts";
+
+const policy = loadPolicy(join(import.meta.dirname, "..", "..", "policies", "default.yaml"));
+const keys = {
+  KOR: generateSigningKey("KOR"),
+  USA: generateSigningKey("USA"),
+  JPN: generateSigningKey("JPN"),
+};
+const pinned = pinnedFrom(Object.values(keys));
+const ALL = makeLabel(policy, "SECRET", ["KOR", "USA", "JPN"]);
+
+let now = 100;
+let logs: { message: string; fields: Record<string, unknown> }[] = [];
+const logger = { warn: (message: string, fields: Record<string, unknown>) => logs.push({ message, fields }) };
+const rxFor = (nation: "USA" | "JPN" | "KOR", extra = {}) =>
+  new Receiver({ nation, policy, keys: pinned, clock: () => now, logger, ...extra });
+
+beforeEach(() => {
+  now = 100;
+  logs = [];
+});
+
+/** One envelope KOR → `dest`, signed by `key` (default KOR), with any field overridden. */
+function envelope(
+  opts: {
+    dest?: "USA" | "JPN";
+    key?: ReturnType<typeof generateSigningKey>;
+    label?: SecurityLabel;
+    created?: number;
+    validUntil?: number;
+    sequence?: number;
+    payload?: unknown;
+    origin?: "KOR" | "USA" | "JPN";
+  } = {},
+): Envelope {
+  const created = opts.created ?? now;
+  return signEnvelope(
+    {
+      id: `${opts.origin ?? "KOR"}.n1.${opts.sequence ?? 1}`,
+      origin: opts.origin ?? "KOR",
+      senderNode: "n1",
+      sequence: opts.sequence ?? 1,
+      created,
+      validUntil: opts.validUntil ?? created + 60,
+      kind: "BallisticTrack",
+      schemaVersion: 1,
+    },
+    opts.label ?? ALL,
+    opts.payload ?? { ...exampleTrack("KOR"), contributors: [{ sensorType: "radar" }] },
+    opts.key ?? keys.KOR,
+  );
+}
+const bytes = (x: unknown) => Buffer.from(typeof x === "string" ? x : JSON.stringify(x), "utf8");
+const SUBJ_USA = shareSubject("KOR", "USA", "BallisticTrack");
+
+function expectRejected(rx: Receiver, subject: string, data: Uint8Array, reason: RejectReason) {
+  const before = rx.counters()[reason];
+  const r = rx.receive(subject, data);
+  expect(r.accepted).toBe(false);
+  if (!r.accepted) expect(r.reason, r.detail).toBe(reason);
+  expect(rx.counters()[reason]).toBe(before + 1);
+  expect(logs.at(-1)?.fields.reason).toBe(reason);
+  expect(logs.at(-1)?.message).toContain(reason);
+  return r;
+}
+
+describe("receiver pipeline", () => {
+  it("accepts a valid signed message of every kind from a sender", () => {
+    const rx = rxFor("USA");
+    const s = new Sender({ policy, key: keys.KOR, nodeId: "kor-node", clock: () => now });
+    for (const k of MESSAGE_KINDS)
+      for (const o of s.prepare(k, examplePayload(k), ALL).filter((x) => x.destination === "USA")) {
+        const r = rx.receive(o.subject, o.bytes);
+        expect(r.accepted, r.accepted ? "" : `${k}: ${r.reason} ${r.detail}`).toBe(true);
+      }
+    expect(rx.counters().accepted).toBe(MESSAGE_KINDS.length);
+    expect(logs).toHaveLength(0);
+  });
+
+  it("rejects an oversized message before parsing it", () => {
+    const rx = rxFor("USA", { maxBytes: 1000 });
+    expectRejected(rx, SUBJ_USA, new Uint8Array(1001).fill(0x7b), "oversize");
+  });
+
+  it("rejects malformed JSON, non-UTF-8 and non-objects", () => {
+    const rx = rxFor("USA");
+    expectRejected(rx, SUBJ_USA, bytes('{"v":1,"header":'), "malformed");
+    expectRejected(rx, SUBJ_USA, new Uint8Array([0xff, 0xfe, 0x7b, 0x7d]), "malformed");
+    expectRejected(rx, SUBJ_USA, bytes("[1,2,3]"), "malformed");
+    expectRejected(rx, SUBJ_USA, bytes("null"), "malformed");
+    expectRejected(rx, SUBJ_USA, new Uint8Array(0), "malformed");
+  });
+
+  it("rejects schema violations in the envelope and in the payload, naming the field", () => {
+    const rx = rxFor("USA");
+    const good = envelope();
+    const noSig = { ...good, sig: undefined };
+    expect(expectRejected(rx, SUBJ_USA, bytes(noSig), "schema")).toMatchObject({
+      detail: expect.stringContaining("sig"),
+    });
+    const badKind = { ...good, header: { ...good.header, kind: "Nuke" } };
+    expectRejected(rx, SUBJ_USA, bytes(badKind), "schema");
+    const p = structuredClone(good.payload) as Record<string, unknown>;
+    p.quality = 99;
+    expect(expectRejected(rx, SUBJ_USA, bytes({ ...good, payload: p }), "schema")).toMatchObject({
+      detail: expect.stringContaining("payload.quality"),
+    });
+    const extra = { ...(good.payload as object), sneaky: 1 };
+    expectRejected(rx, SUBJ_USA, bytes({ ...good, payload: extra }), "schema");
+    const badVersion = { ...good, header: { ...good.header, schemaVersion: 7 } };
+    expect(expectRejected(rx, SUBJ_USA, bytes(badVersion), "schema")).toMatchObject({
+      detail: expect.stringContaining("version 7"),
+    });
+  });
+
+  it("rejects NaN and infinite coordinates", () => {
+    const rx = rxFor("USA");
+    const good = envelope();
+    // JSON cannot carry NaN; a sender writing it produces null, and 1e999 parses to Infinity.
+    const text = JSON.stringify(good);
+    const pos = JSON.stringify((good.payload as { state: { posEcef: number[] } }).state.posEcef);
+    const inf = text.replace(pos, "[1e999,0,0]");
+    expect(inf).not.toBe(text);
+    expect(expectRejected(rx, SUBJ_USA, bytes(inf), "schema")).toMatchObject({
+      detail: expect.stringMatching(/posEcef/),
+    });
+    expectRejected(rx, SUBJ_USA, bytes(text.replace(pos, "[-1e999,0,0]")), "schema");
+    expectRejected(rx, SUBJ_USA, bytes(text.replace(pos, "[null,0,0]")), "schema");
+    expectRejected(rx, SUBJ_USA, bytes(text.replace(pos, '["NaN",0,0]')), "schema");
+    const t = text.replace(`"created":${now}`, '"created":1e999');
+    expect(t).not.toBe(text);
+    expectRejected(rx, SUBJ_USA, bytes(t), "schema");
+  });
+
+  it("rejects an unknown key and a bad signature", () => {
+    const rx = rxFor("USA");
+    const stranger = generateSigningKey("KOR");
+    expectRejected(rx, SUBJ_USA, encodeEnvelope(envelope({ key: stranger })), "unknown-key");
+    const good = envelope();
+    const sig = Buffer.from(good.sig, "base64");
+    sig[10] ^= 1;
+    expectRejected(rx, SUBJ_USA, bytes({ ...good, sig: sig.toString("base64") }), "bad-signature");
+    expectRejected(rx, SUBJ_USA, bytes({ ...good, sig: "AAAA" }), "bad-signature");
+    // A signature over something else (no domain prefix) does not verify as an envelope.
+    const raw = sign(
+      null,
+      Buffer.from(canonicalJson({ header: good.header, label: good.label, payload: good.payload })),
+      keys.KOR.privateKey,
+    );
+    expectRejected(rx, SUBJ_USA, bytes({ ...good, sig: raw.toString("base64") }), "bad-signature");
+  });
+
+  it("rejects a payload or header edited after signing", () => {
+    const rx = rxFor("USA");
+    const good = envelope();
+    const p = structuredClone(good.payload) as { state: { posEcef: number[] } };
+    p.state.posEcef[0] += 1;
+    expectRejected(rx, SUBJ_USA, bytes({ ...good, payload: p }), "bad-signature");
+    expectRejected(
+      rx,
+      SUBJ_USA,
+      bytes({ ...good, header: { ...good.header, validUntil: 1e6 } }),
+      "bad-signature",
+    );
+  });
+
+  it("rejects a label edited after signing", () => {
+    const rx = rxFor("JPN");
+    const korOnly = makeLabel(policy, "SECRET", ["KOR", "USA"]);
+    const env = envelope({ dest: "JPN", label: korOnly });
+    const widened = { ...env, label: makeLabel(policy, "SECRET", ["KOR", "USA", "JPN"]) };
+    expectRejected(rx, shareSubject("KOR", "JPN", "BallisticTrack"), bytes(widened), "bad-signature");
+    const downgraded = { ...envelope(), label: makeLabel(policy, "UNCLASSIFIED", ["KOR", "USA", "JPN"]) };
+    expectRejected(rxFor("USA"), SUBJ_USA, bytes(downgraded), "bad-signature");
+  });
+
+  it("rejects a valid signature from the wrong nation for the subject", () => {
+    const rx = rxFor("USA");
+    // JPN signs honestly as JPN but the message arrives on a KOR subject.
+    const jpn = envelope({ origin: "JPN", key: keys.JPN, payload: exampleTrack("JPN") });
+    expectRejected(rx, SUBJ_USA, encodeEnvelope(jpn), "origin-mismatch");
+    // JPN's key signs a header claiming KOR.
+    expectRejected(rx, SUBJ_USA, encodeEnvelope(envelope({ key: keys.JPN })), "origin-mismatch");
+    // Right origin, wrong kind in the subject.
+    expectRejected(rx, shareSubject("KOR", "USA", "Warning"), encodeEnvelope(envelope()), "origin-mismatch");
+    expectRejected(rx, "share.KOR.rel.USA", encodeEnvelope(envelope()), "origin-mismatch");
+    expectRejected(rx, shareSubject("KOR", "JPN", "BallisticTrack"), encodeEnvelope(envelope()), "misrouted");
+  });
+
+  it("rejects stale, expired and future-dated messages against the receiver's clock", () => {
+    const rx = rxFor("USA", { maxAgeS: 30, maxFutureS: 2 });
+    expectRejected(rx, SUBJ_USA, encodeEnvelope(envelope({ created: now + 3, sequence: 1 })), "future-dated");
+    expectRejected(rx, SUBJ_USA, encodeEnvelope(envelope({ created: now - 31, sequence: 2 })), "stale");
+    expectRejected(
+      rx,
+      SUBJ_USA,
+      encodeEnvelope(envelope({ created: now - 10, validUntil: now - 1, sequence: 3 })),
+      "stale",
+    );
+    // Inside the skew and age bounds: accepted.
+    expect(rx.receive(SUBJ_USA, encodeEnvelope(envelope({ created: now + 1.5, sequence: 4 }))).accepted).toBe(
+      true,
+    );
+  });
+
+  it("rejects replayed messages and sequences older than the window", () => {
+    const rx = rxFor("USA", { replayWindow: 8 });
+    const pay = (n: number) => ({ ...exampleTrack("KOR", "T1", n), contributors: [] });
+    const e1 = encodeEnvelope(envelope({ sequence: 20, payload: pay(1) }));
+    expect(rx.receive(SUBJ_USA, e1).accepted).toBe(true);
+    expectRejected(rx, SUBJ_USA, e1, "replay");
+    // Out of order inside the window is fine, once.
+    const e2 = encodeEnvelope(envelope({ sequence: 15, payload: pay(2) }));
+    expect(rx.receive(SUBJ_USA, e2).accepted).toBe(true);
+    expectRejected(rx, SUBJ_USA, e2, "replay");
+    expectRejected(rx, SUBJ_USA, encodeEnvelope(envelope({ sequence: 12, payload: pay(3) })), "replay");
+  });
+
+  it("rejects unknown policy and unknown classification", () => {
+    const rx = rxFor("USA");
+    const otherPolicy = { ...ALL, policyId: "SOME-OTHER-POLICY" };
+    expectRejected(
+      rx,
+      SUBJ_USA,
+      encodeEnvelope(envelope({ label: otherPolicy, sequence: 1 })),
+      "unknown-policy",
+    );
+    const topSecret = { ...ALL, classification: "TOP SECRET" };
+    expectRejected(
+      rx,
+      SUBJ_USA,
+      encodeEnvelope(envelope({ label: topSecret, sequence: 2 })),
+      "unknown-classification",
+    );
+    const badCat = {
+      ...ALL,
+      categories: [...ALL.categories, { name: "Eyes", type: "permissive" as const, values: ["X"] }],
+    };
+    expectRejected(
+      rx,
+      SUBJ_USA,
+      encodeEnvelope(envelope({ label: badCat, sequence: 3 })),
+      "unknown-category",
+    );
+  });
+
+  it("rejects an item not releasable to the receiver", () => {
+    const jpn = rxFor("JPN");
+    const korUsOnly = makeLabel(policy, "SECRET", ["KOR", "USA"]);
+    const subj = shareSubject("KOR", "JPN", "BallisticTrack");
+    expectRejected(jpn, subj, encodeEnvelope(envelope({ dest: "JPN", label: korUsOnly })), "not-releasable");
+    // Releasable by label, but the policy's KOR→JPN flow does not carry Warning.
+    const w = signEnvelope(
+      {
+        id: "KOR.n1.2",
+        origin: "KOR",
+        senderNode: "n1",
+        sequence: 2,
+        created: now,
+        validUntil: now + 60,
+        kind: "Warning",
+        schemaVersion: 1,
+      },
+      ALL,
+      examplePayload("Warning"),
+      keys.KOR,
+    );
+    expectRejected(jpn, shareSubject("KOR", "JPN", "Warning"), encodeEnvelope(w), "not-releasable");
+    // A restrictive category the reader holds (JPN holds MWDS under the default policy): accepted.
+    const special = makeLabel(
+      policy,
+      "SECRET",
+      ["KOR", "USA", "JPN"],
+      [{ name: "Special Handling", type: "restrictive", values: ["MWDS"] }],
+    );
+    expect(jpn.receive(subj, encodeEnvelope(envelope({ label: special, sequence: 3 }))).accepted).toBe(true);
+    // Sensor fields that the flow removes must not arrive.
+    expectRejected(
+      jpn,
+      subj,
+      encodeEnvelope(envelope({ sequence: 4, payload: exampleTrack("KOR", "T9") })),
+      "not-sanitised",
+    );
+  });
+
+  it("is idempotent on (origin, track number, update sequence) and on message id", () => {
+    const rx = rxFor("USA");
+    const p = { ...exampleTrack("KOR", "T7", 3), contributors: [] };
+    expect(rx.receive(SUBJ_USA, encodeEnvelope(envelope({ sequence: 1, payload: p }))).accepted).toBe(true);
+    // Same track update in a new envelope (a resend after a restart): a duplicate, not a new update.
+    expectRejected(rx, SUBJ_USA, encodeEnvelope(envelope({ sequence: 2, payload: p })), "duplicate");
+    const next = { ...p, updateSequence: 4 };
+    expect(rx.receive(SUBJ_USA, encodeEnvelope(envelope({ sequence: 3, payload: next }))).accepted).toBe(
+      true,
+    );
+  });
+
+  it("counts every reason and never throws, whatever the bytes", () => {
+    const rx = rxFor("USA");
+    const inputs = [
+      "",
+      "{}",
+      '{"v":1}',
+      '{"v":1,"header":null,"label":null,"payload":null,"sig":""}',
+      '"string"',
+      "1e999",
+      '{"__proto__":{"x":1}}',
+    ];
+    for (const s of inputs) expect(rx.receive(SUBJ_USA, bytes(s)).accepted).toBe(false);
+    const c = rx.counters();
+    const total = Object.entries(c)
+      .filter(([k]) => k !== "accepted")
+      .reduce((a, [, v]) => a + v, 0);
+    expect(total).toBe(inputs.length);
+    expect(logs).toHaveLength(inputs.length);
+  });
+});
