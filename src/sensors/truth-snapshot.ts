@@ -56,7 +56,8 @@ export class TruthSnapshot {
       const m = movers[i];
       if (t < m.tStart || t > m.tEnd) continue;
       if (!m.sample(t, s)) continue;
-      this.add(m.id, s.pos, s.vel, s.burning, m.rcsM2, n);
+      // A time-varying RCS (booster, then reentry vehicle) wins over the constant one.
+      this.add(m.id, s.pos, s.vel, s.burning, m.rcsAt ? m.rcsAt(t) : m.rcsM2, n);
       n++;
     }
     this.count = n;
