@@ -80,6 +80,10 @@ export interface NatsTransportOptions {
   readonly maxAckPending?: number;
   /** Redeliver a message not acked within this time (ms, default 30 s). */
   readonly ackWaitMs?: number;
+  /** Lifetime of one pull request of the inbox consumer (ms, default 5000, minimum 1000). */
+  readonly pullExpiresMs?: number;
+  /** Server heartbeat while a pull waits (ms, default 1000); two missed ones restart the pull. */
+  readonly idleHeartbeatMs?: number;
   /** Where diagnostic lines go (default: nowhere). */
   readonly log?: (line: string) => void;
 }
@@ -305,7 +309,14 @@ export class NatsTransport implements Transport {
       await this.jsm.consumers.update(stream, durable, config);
     }
     const consumer = await this.js.consumers.get(stream, durable);
-    const messages = await consumer.consume({ max_messages: Math.min(256, config.max_ack_pending) });
+    // Short pulls with frequent idle heartbeats: when the hub dies while this node's own leaf stays
+    // up, the client sees no disconnect; two missed heartbeats (~2 s) make it re-issue its pull
+    // after the hub is back, instead of waiting for a 30 s pull to expire.
+    const messages = await consumer.consume({
+      max_messages: Math.min(256, config.max_ack_pending),
+      expires: this.opts.pullExpiresMs ?? 5_000,
+      idle_heartbeat: this.opts.idleHeartbeatMs ?? 1_000,
+    });
     this.subscriptions.add(messages);
     const log = this.opts.log;
     const done = (async () => {
