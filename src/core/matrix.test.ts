@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { CholeskyDecomposition, determinant, inverse, Matrix } from "ml-matrix";
 import { describe, expect, it } from "vitest";
 import {
@@ -238,5 +239,33 @@ describe("josephUpdate", () => {
       new Float64Array(1),
     );
     expect(out[0]).toBeCloseTo(0.2 * 4 * 0.2 + 0.64, 15);
+  });
+});
+
+describe("properties (fast-check)", () => {
+  it("spdInverse(A)·A = I and Mahalanobis of A·x is xᵀ·A·x for random SPD A", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), (n, seed) => {
+        const r = new Rng(seed);
+        const g = new Float64Array(n * n);
+        for (let i = 0; i < g.length; i++) g[i] = r.normal();
+        const a = matMulABt(g, g, n, n, n, new Float64Array(n * n));
+        for (let i = 0; i < n; i++) a[i * n + i] += 0.5;
+        const inv = new Float64Array(n * n);
+        expect(spdInverse(a, n, inv)).toBe(true);
+        const prod = matMul(inv, a, n, n, n, new Float64Array(n * n));
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++)
+            expect(Math.abs(prod[i * n + j] - (i === j ? 1 : 0))).toBeLessThan(1e-8);
+        }
+        const x = new Float64Array(n);
+        for (let i = 0; i < n; i++) x[i] = r.normal();
+        const ax = matVec(a, x, n, n, new Float64Array(n));
+        let xax = 0;
+        for (let i = 0; i < n; i++) xax += x[i] * ax[i];
+        expect(Math.abs(mahalanobis2(ax, a, n) - xax) / Math.max(1, xax)).toBeLessThan(1e-8);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

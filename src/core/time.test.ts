@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UserError } from "./errors.ts";
 import { formatClock, isoAt, parseEpoch, secondsSinceEpoch } from "./time.ts";
@@ -66,5 +67,19 @@ describe("formatClock", () => {
     expect(formatClock(-90)).toBe("T-00:01:30");
     expect(formatClock(-90.5)).toBe("T-00:01:31");
     expect(formatClock(Number.NaN)).toBe("T+--:--:--");
+  });
+});
+
+describe("properties (fast-check)", () => {
+  it("parseEpoch(isoAt(epoch, t)) = epoch + t to the millisecond, and agrees with Date for valid UTC text", () => {
+    const epoch = parseEpoch("2024-10-31T07:11:00Z");
+    fc.assert(
+      fc.property(fc.integer({ min: -1e9, max: 1e9 }), (ms) => {
+        const iso = isoAt(epoch, ms / 1000);
+        expect(parseEpoch(iso)).toBe(epoch + ms);
+        expect(parseEpoch(iso)).toBe(Date.parse(iso));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
