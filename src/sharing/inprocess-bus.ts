@@ -205,7 +205,7 @@ export class InProcessBus {
     if (!sub) return refuse("not a sharing subject");
     if (sub.origin !== nation) return refuse(`${nation} may only publish as ${nation}`);
     const flow = this.flows.find((f) => f.origin === sub.origin && f.destination === sub.destination);
-    if (!flow || !flow.kinds.includes(sub.kind))
+    if (!flow?.kinds.includes(sub.kind))
       return refuse(`the policy has no ${sub.kind} flow ${sub.origin} → ${sub.destination}`);
     if (this.msgIds.has(opts.msgId)) {
       this.s.duplicates++;
@@ -234,7 +234,8 @@ export class InProcessBus {
   private hop(q: Queued, path: readonly NationCode[], i: number, t: number): void {
     const name = `${path[i]}>${path[i + 1]}` as LinkName;
     const cfg = this.opts.links?.[name] ?? this.opts.defaultLink ?? { latency: { kind: "fixed", s: 0.02 } };
-    const ls = (this.s.links[name] ??= { sent: 0, lost: 0, delayedByOutage: 0 });
+    if (!this.s.links[name]) this.s.links[name] = { sent: 0, lost: 0, delayedByOutage: 0 };
+    const ls = this.s.links[name];
     // FIFO at the sending end: never depart before the previous message on this link.
     let depart = Math.max(t, this.lastDeparture.get(name) ?? Number.NEGATIVE_INFINITY);
     const outages = cfg.outages ?? [];
