@@ -123,7 +123,22 @@ export class FlightSimulator {
       impactArmedAfter: controls.cutoffS,
     };
     const result = integrateFlight(this.dynamics(controls), 0, this.y0, opts);
-    if (!result.impacted) {
+    // A flight that passed more than a quarter of the globe and then came back toward the launch point
+    // went over the far side: the geodesic to its impact points the wrong way. Count it as too far.
+    const e0 = result.endState;
+    const l = this.launchEcef;
+    const endArc = Math.acos(
+      Math.max(
+        -1,
+        Math.min(
+          1,
+          (e0[0] * l[0] + e0[1] * l[1] + e0[2] * l[2]) /
+            (Math.hypot(e0[0], e0[1], e0[2]) * Math.hypot(l[0], l[1], l[2])),
+        ),
+      ),
+    );
+    const overflown = result.maxArcRad > Math.PI / 2 && result.maxArcRad > endArc + 0.01;
+    if (!result.impacted || overflown) {
       return {
         impacted: false,
         rangeM: NO_IMPACT_RANGE_M,
@@ -255,7 +270,14 @@ interface Shape {
   cutoff: number;
 }
 
-/** Solves the trajectory shape for a range at a fixed azimuth (loose integration). */
+/**
+ * Solves the trajectory shape (pitch φ, cutoff c) for a range at a fixed launch azimuth, with the loose
+ * integration. For a fixed cutoff, downrange as a function of φ rises to a maximum at φ*(c) and falls
+ * again: the steep branch (φ < φ*) holds the lofted flights, the flat branch the depressed ones. The
+ * minimum-energy cutoff c_me is where the maximum just reaches the range; above it each branch has one
+ * solution φ(c), and the apogee along each branch is monotone in c (rising on the steep branch, falling
+ * on the flat one) — so every trajectory type is a bracketed one-dimensional root or extremum.
+ */
 class ShapeSolver {
   readonly tBurn: number;
   readonly tMin: number;
@@ -284,118 +306,124 @@ class ShapeSolver {
     return o.impacted ? o.rangeM * Math.cos(o.azimuthRad - this.aimAzimuth) : NO_IMPACT_RANGE_M;
   }
 
-  /** Range error (signed, m) of the full burn at pitch φ. */
-  fullBurnExcess(phi: number): number {
-    return this.downrange(this.fly(phi, this.tBurn)) - this.rangeM;
+  /** Downrange minus the wanted range, m. */
+  excess(phi: number, cutoff: number): number {
+    return this.downrange(this.fly(phi, cutoff)) - this.rangeM;
   }
 
-  /** Cutoff that reaches the range at pitch φ, or null if even the full burn falls short. */
-  cutoffFor(phi: number): { cutoff: number; outcome: SimOutcome } | { cutoff: null; shortM: number } {
-    const full = this.fly(phi, this.tBurn);
-    const fHi = this.downrange(full) - this.rangeM;
-    if (fHi < 0) return { cutoff: null, shortM: -fHi };
-    const low = this.fly(phi, this.tMin);
-    const fLo = this.downrange(low) - this.rangeM;
+  /** Pitch of the longest flight with cutoff c, and its excess. */
+  maxAt(cutoff: number): [number, number] {
+    const [phi, neg] = goldenMin((p) => -this.excess(p, cutoff), PHI_MIN, PHI_MAX, 0.02 * DEG);
+    return [phi, -neg];
+  }
+
+  /** Steep-branch pitch that reaches the range with cutoff c (the maximum at c must reach it). */
+  steepAt(cutoff: number, phiStar: number, excessStar: number): number {
+    const fLo = this.excess(PHI_MIN, cutoff);
     if (fLo > 0) {
+      throw new UserError(
+        `aim: ground range ${(this.rangeM / 1e3).toFixed(0)} km is too short for a ${this.sim.vehicle.name} burning ${cutoff.toFixed(0)} s; choose another trajectory or apogee`,
+      );
+    }
+    return brentRoot((p) => this.excess(p, cutoff), PHI_MIN, phiStar, fLo, excessStar, 1e-7);
+  }
+
+  /** Flat-branch pitch that reaches the range with cutoff c, or null if even the flattest goes too far. */
+  flatAt(cutoff: number, phiStar: number, excessStar: number): number | null {
+    const fHi = this.excess(PHI_MAX, cutoff);
+    if (fHi > 0) return null;
+    return brentRoot((p) => this.excess(p, cutoff), phiStar, PHI_MAX, excessStar, fHi, 1e-7);
+  }
+
+  /** Minimum-energy shape: the shortest cutoff whose longest flight reaches the range. */
+  minimumEnergy(): Shape {
+    const [, eFull] = this.maxAt(this.tBurn);
+    if (eFull < 0) this.outOfRange(eFull + this.rangeM);
+    const [, eMin] = this.maxAt(this.tMin);
+    if (eMin >= 0) {
       throw new UserError(
         `aim: ground range ${(this.rangeM / 1e3).toFixed(1)} km is too short for class ${this.sim.vehicle.name}`,
       );
     }
-    const cutoff = brentRoot(
-      (tc) => this.downrange(this.fly(phi, tc)) - this.rangeM,
-      this.tMin,
-      this.tBurn,
-      fLo,
-      fHi,
-      1e-3,
-    );
-    return { cutoff, outcome: this.fly(phi, cutoff) };
+    const cutoff = brentRoot((c) => this.maxAt(c)[1], this.tMin, this.tBurn, eMin, eFull, 1e-4);
+    const [phi] = this.maxAt(cutoff);
+    return { phi, cutoff };
   }
 
-  /** Pitch angle of the longest full burn, and that range. */
-  maxRangePitch(): [number, number] {
-    const [phi, neg] = goldenMin(
-      (p) => -this.downrange(this.fly(p, this.tBurn)),
-      PHI_MIN,
-      PHI_MAX,
-      0.05 * DEG,
-    );
-    return [phi, -neg];
+  /** Apogee of the flight on a branch at cutoff c (NaN where the branch has no solution). */
+  private branchAt(side: "lofted" | "depressed", cutoff: number): { phi: number; apogeeM: number } | null {
+    const [phiStar, eStar] = this.maxAt(cutoff);
+    if (eStar < 0) return null;
+    const phi =
+      side === "lofted" ? this.steepAt(cutoff, phiStar, eStar) : this.flatAt(cutoff, phiStar, eStar);
+    if (phi === null) return null;
+    return { phi, apogeeM: this.fly(phi, cutoff).apogeeM };
   }
 
-  minimumEnergy(): Shape {
-    // Cost = cutoff time where feasible; beyond, a penalty growing with the shortfall keeps it unimodal.
-    const cost = (phi: number): number => {
-      const r = this.cutoffFor(phi);
-      return r.cutoff !== null ? r.cutoff : this.tBurn * (1 + r.shortM / this.rangeM);
-    };
-    const [phi] = goldenMin(cost, PHI_MIN, PHI_MAX, 0.1 * DEG);
-    const r = this.cutoffFor(phi);
-    if (r.cutoff === null) this.outOfRange();
-    return { phi, cutoff: r.cutoff as number };
-  }
-
+  /** Full-burn flight on the steep branch: the default lofted trajectory. */
   fullBurnLofted(): Shape {
-    const [phiMax, rangeMax] = this.maxRangePitch();
-    if (rangeMax < this.rangeM) this.outOfRange(rangeMax);
-    const fLo = this.fullBurnExcess(PHI_MIN);
-    if (fLo > 0) {
-      throw new UserError(
-        `aim: ground range ${(this.rangeM / 1e3).toFixed(1)} km is too short for a full-burn lofted ${this.sim.vehicle.name}; give an apogee target`,
-      );
-    }
-    const phi = brentRoot((p) => this.fullBurnExcess(p), PHI_MIN, phiMax, fLo, rangeMax - this.rangeM, 1e-6);
-    return { phi, cutoff: this.tBurn };
+    const [phiStar, eStar] = this.maxAt(this.tBurn);
+    if (eStar < 0) this.outOfRange(eStar + this.rangeM);
+    return { phi: this.steepAt(this.tBurn, phiStar, eStar), cutoff: this.tBurn };
   }
 
-  /** Shape with a given apogee on the steep (lofted) or flat (depressed) side of minimum energy. */
+  /** Largest cutoff for which the flat branch still has a solution (the flattest pitch reaches no further). */
+  private flatLimit(me: Shape): number {
+    if (this.excess(PHI_MAX, this.tBurn) <= 0) return this.tBurn;
+    if (this.excess(PHI_MAX, me.cutoff) >= 0) return me.cutoff;
+    const lo = me.cutoff;
+    let c = brentRoot(
+      (x) => this.excess(PHI_MAX, x),
+      lo,
+      this.tBurn,
+      this.excess(PHI_MAX, lo),
+      this.excess(PHI_MAX, this.tBurn),
+      1e-4,
+    );
+    // Step back inside so the flattest flight at the limit still falls short of (or on) the range.
+    for (let k = 0; k < 20 && c > lo && this.excess(PHI_MAX, c) > 0; k++) c = Math.max(lo, c - 1e-3 * 2 ** k);
+    return c;
+  }
+
+  /** Apogee range a branch can fly to this range: [minimum-energy apogee, extreme apogee]. */
+  apogeeSpan(side: "lofted" | "depressed", me: Shape): [number, number, number] {
+    const apoMe = this.fly(me.phi, me.cutoff).apogeeM;
+    const cEnd = side === "lofted" ? this.tBurn : this.flatLimit(me);
+    const end = this.branchAt(side, cEnd);
+    return [apoMe, end ? end.apogeeM : apoMe, cEnd];
+  }
+
+  /** Shape with a given apogee on the steep (lofted) or flat (depressed) branch. */
   apogeeTarget(targetM: number, side: "lofted" | "depressed", me: Shape): Shape {
-    const apogeeAt = (phi: number): number => {
-      const r = this.cutoffFor(phi);
-      if (r.cutoff === null) return Number.NaN;
-      return r.outcome.apogeeM;
-    };
-    const apoMe = apogeeAt(me.phi);
-    // The far end of the side: the steepest (or flattest) pitch still able to reach the range.
-    const [edge, apoEdge] = this.feasibleEdge(side, me.phi);
-    const lo = side === "lofted" ? edge : me.phi;
-    const hi = side === "lofted" ? me.phi : edge;
-    const fLo = (side === "lofted" ? apoEdge : apoMe) - targetM;
-    const fHi = (side === "lofted" ? apoMe : apoEdge) - targetM;
+    const [apoMe, apoEnd, cEnd] = this.apogeeSpan(side, me);
+    const fLo = apoMe - targetM;
+    const fHi = apoEnd - targetM;
     if (fLo * fHi > 0) {
-      const a = Math.min(apoEdge, apoMe) / 1e3;
-      const b = Math.max(apoEdge, apoMe) / 1e3;
+      const a = Math.min(apoEnd, apoMe) / 1e3;
+      const b = Math.max(apoEnd, apoMe) / 1e3;
       throw new UserError(
         `aim: apogee target ${(targetM / 1e3).toFixed(0)} km is outside what a ${side} ${this.sim.vehicle.name} can fly to ${(this.rangeM / 1e3).toFixed(0)} km (${a.toFixed(0)}–${b.toFixed(0)} km)`,
       );
     }
-    const phi = brentRoot((p) => apogeeAt(p) - targetM, lo, hi, fLo, fHi, 1e-5);
-    const r = this.cutoffFor(phi);
-    if (r.cutoff === null) this.outOfRange();
-    return { phi, cutoff: r.cutoff as number };
+    const apo = (c: number): number => {
+      const b = this.branchAt(side, c);
+      return b ? b.apogeeM - targetM : fHi;
+    };
+    const cutoff = brentRoot(apo, me.cutoff, cEnd, fLo, fHi, 1e-4);
+    const b = this.branchAt(side, cutoff);
+    if (!b) return me;
+    return { phi: b.phi, cutoff };
   }
 
-  /** Bisects for the pitch where the full burn just reaches the range, beyond `from` on `side`. */
-  private feasibleEdge(side: "lofted" | "depressed", from: number): [number, number] {
-    let inside = from;
-    let outside = side === "lofted" ? PHI_MIN : PHI_MAX;
-    if (this.fullBurnExcess(outside) >= 0) {
-      const r = this.cutoffFor(outside);
-      return [outside, r.cutoff === null ? Number.NaN : r.outcome.apogeeM];
-    }
-    for (let i = 0; i < 30 && Math.abs(outside - inside) > 1e-5; i++) {
-      const mid = 0.5 * (inside + outside);
-      if (this.fullBurnExcess(mid) >= 0) inside = mid;
-      else outside = mid;
-    }
-    const r = this.cutoffFor(inside);
-    return [inside, r.cutoff === null ? Number.NaN : r.outcome.apogeeM];
+  /** Depressed default: half the minimum-energy apogee, or the flattest flight if that is higher. */
+  depressedDefault(me: Shape): Shape {
+    const [apoMe, apoEnd] = this.apogeeSpan("depressed", me);
+    return this.apogeeTarget(Math.max(0.5 * apoMe, apoEnd * 1.0001), "depressed", me);
   }
 
-  outOfRange(maxM?: number): never {
-    const max = maxM ?? this.maxRangePitch()[1];
+  outOfRange(maxM: number): never {
     throw new UserError(
-      `aim: ground range ${(this.rangeM / 1e3).toFixed(0)} km is beyond the reach of class ${this.sim.vehicle.name} (about ${(max / 1e3).toFixed(0)} km)`,
+      `aim: ground range ${(this.rangeM / 1e3).toFixed(0)} km is beyond the reach of class ${this.sim.vehicle.name} (about ${(maxM / 1e3).toFixed(0)} km)`,
     );
   }
 }
@@ -497,16 +525,16 @@ function solveShape(
   rangeM: number,
 ): { shape: Shape; rangeByPitch: boolean; shaper: ShapeSolver } {
   const shaper = new ShapeSolver(sim, launchAz, aimAz, rangeM);
-  if (req.trajectory === "minimum-energy")
-    return { shape: shaper.minimumEnergy(), rangeByPitch: false, shaper };
-  if (req.apogeeTargetM !== undefined) {
-    const shape = shaper.apogeeTarget(req.apogeeTargetM, req.trajectory, shaper.minimumEnergy());
-    return { shape, rangeByPitch: false, shaper };
+  if (req.trajectory === "lofted" && req.apogeeTargetM === undefined) {
+    return { shape: shaper.fullBurnLofted(), rangeByPitch: true, shaper };
   }
-  if (req.trajectory === "lofted") return { shape: shaper.fullBurnLofted(), rangeByPitch: true, shaper };
   const me = shaper.minimumEnergy();
-  const apoMe = shaper.fly(me.phi, me.cutoff).apogeeM;
-  return { shape: shaper.apogeeTarget(0.5 * apoMe, "depressed", me), rangeByPitch: false, shaper };
+  if (req.trajectory === "minimum-energy") return { shape: me, rangeByPitch: false, shaper };
+  const shape =
+    req.apogeeTargetM !== undefined
+      ? shaper.apogeeTarget(req.apogeeTargetM, req.trajectory, me)
+      : shaper.depressedDefault(me);
+  return { shape, rangeByPitch: true, shaper };
 }
 
 export function solveAim(req: AimRequest): AimSolution {

@@ -167,6 +167,13 @@ function accelFree(earth: EarthModel, y: Float64Array, dy: Float64Array, invBeta
   }
 }
 
+/**
+ * Share of the powered flight after the vertical rise over which the thrust tilts to its final angle;
+ * it then holds that angle from the local vertical (which itself turns as the missile moves downrange).
+ * 0.5 lets one shape parameter span everything from near-vertical lofts to flat depressed flights.
+ */
+export const PITCH_RAMP_FRACTION = 0.5;
+
 /** Controls of the boost: where the thrust points and when it stops. */
 export interface BoostControls {
   /** Launch azimuth in the ECEF frame, from north clockwise, rad. */
@@ -180,8 +187,8 @@ export interface BoostControls {
 /**
  * Powered flight then the reentry vehicle's free flight. Pitch programme: vertical rise for
  * `verticalRiseS`, then the thrust tilts from the local vertical toward the launch azimuth at a constant
- * rate, reaching `pitchFinalRad` at cutoff (a linear-tangent-like programme: one shape parameter,
- * smooth and monotone, which the aim solver can invert robustly). The tilt plane is fixed in ECEF: it
+ * rate, reaching `pitchFinalRad` halfway to cutoff (PITCH_RAMP_FRACTION), then holds it: one shape
+ * parameter, smooth and monotone, which the aim solver can invert robustly. The tilt plane is fixed in ECEF: it
  * contains the Earth's centre, the launch point and the launch azimuth. At cutoff the RV separates and
  * flies on with its own ballistic coefficient; the spent stages are debris (debris.ts).
  * Times here are relative to launch (t = 0 at lift-off).
@@ -293,7 +300,7 @@ export class BoostDynamics implements FlightDynamics {
     const uy = yy / r;
     const uz = z / r;
     const c = this.controls;
-    const span = c.cutoffS - this.pitchStart;
+    const span = PITCH_RAMP_FRACTION * (c.cutoffS - this.pitchStart);
     const frac = t <= this.pitchStart ? 0 : Math.min(1, (t - this.pitchStart) / span);
     const phi = c.pitchFinalRad * frac;
     const cp = Math.cos(phi);
@@ -336,6 +343,8 @@ export interface IntegrationResult {
   /** Highest height above the surface reached, m, and when. */
   readonly apogeeM: number;
   readonly apogeeT: number;
+  /** Largest geocentric angle between the start and any accepted step, rad (detects overflights of the antipode). */
+  readonly maxArcRad: number;
   /** Accepted steps (for benchmarks and tests). */
   readonly steps: number;
 }
@@ -418,6 +427,11 @@ export function integrateFlight(
   let hPrev = apogeeM;
   let impacted = false;
   let needK1 = false;
+  const r0 = Math.hypot(y[0], y[1], y[2]);
+  const u0x = y[0] / r0;
+  const u0y = y[1] / r0;
+  const u0z = y[2] / r0;
+  let minCos = 1;
 
   while (t < opts.tMax) {
     if (needK1) {
@@ -489,6 +503,8 @@ export function integrateFlight(
       apogeeT = tn;
     }
     hPrev = hn;
+    const cosArc = (u0x * yn[0] + u0y * yn[1] + u0z * yn[2]) / Math.hypot(yn[0], yn[1], yn[2]);
+    if (cosArc < minCos) minCos = cosArc;
     builder?.push(tn, yn, k7, 3);
     t = tn;
     for (let i = 0; i < 6; i++) {
@@ -510,6 +526,7 @@ export function integrateFlight(
     endState: y,
     apogeeM,
     apogeeT,
+    maxArcRad: Math.acos(Math.max(-1, Math.min(1, minCos))),
     steps,
   };
 }

@@ -168,7 +168,7 @@ export const MISSILE_CLASSES: Readonly<Record<MissileClassName, MissileClassSpec
         spentRcsM2: 1.0,
       },
     ],
-    payloadKg: 950,
+    payloadKg: 955,
     diameterM: 2.0,
     boostDragCoef: 0.3,
     rvBallisticCoefKgM2: 10000,
