@@ -14,7 +14,7 @@
  *   λmax(S) ≤ tr S ≤ tr P_pos + tr R_pos, no detection inside the gate is ever missed for position
  *   measurements (the 5% covers the radar linearisation). Only the few candidates in the cube get the
  *   exact χ² test.
- * - The cell size is the geometric mean of the tracks' ρ, so a typical query touches 2³–3³ cells; a
+ * - The cell size is twice the geometric mean of the tracks’ ρ, so a typical query touches 1–2³ cells; a
  *   track whose cube would span more than MAX_QUERY_CELLS cells (a fresh track with a huge velocity
  *   prior) scans the detection list instead — same answer, bounded cost.
  * - Detections without a position (angles-only ir) are tested against every track.

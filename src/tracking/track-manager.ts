@@ -372,7 +372,7 @@ export class TrackManager {
       logSum += Math.log(r);
     }
     const useGrid = nD - nNoPos > 0;
-    if (useGrid) this.grid.build(pos, has, nD, Math.exp(logSum / nT));
+    if (useGrid) this.grid.build(pos, has, nD, 2 * Math.exp(logSum / nT));
     const cand = this.candidates;
     for (let i = 0; i < nT; i++) {
       const f = tracks[i].filter;
