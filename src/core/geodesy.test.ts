@@ -356,4 +356,31 @@ describe("geodesics against the geodesy package (Vincenty) over random pairs", (
       expect(geodesicInverse(b[0], b[1], a[0], a[1]).distanceM).toBeCloseTo(ab, 6);
     }
   });
+
+  it("pole-to-pole, same pole, and non-finite input", () => {
+    expect(geodesicInverse(-Math.PI / 2, 0, Math.PI / 2, 0).distanceM).toBeCloseTo(2 * 10001965.7293, 3);
+    expect(geodesicInverse(Math.PI / 2, 0, Math.PI / 2, 1).distanceM).toBeLessThan(1e-6);
+    // 1e-5° of latitude next to the pole: the meridian radius of curvature there is a(1−e²)/(1−e²)^(3/2) = a/√(1−e²).
+    const near = geodesicInverse(Math.PI / 2, 0, deg2rad(90 - 1e-5), 1);
+    expect(near.distanceM).toBeCloseTo((deg2rad(1e-5) * WGS84.a) / Math.sqrt(1 - WGS84.e2), 6);
+    expect(rad2deg(near.azimuth1)).toBeCloseTo(180 - rad2deg(1), 6);
+    for (const bad of [
+      geodesicInverse(Number.NaN, 0, 0, 1),
+      geodesicInverse(0, 0, 2, 1),
+      geodesicInverse(0, 0, 1, Infinity),
+    ]) {
+      expect(Number.isNaN(bad.distanceM) && Number.isNaN(bad.azimuth1) && Number.isNaN(bad.azimuth2)).toBe(
+        true,
+      );
+    }
+    for (const bad of [
+      geodesicDirect(-2, 0, 0, 1),
+      geodesicDirect(0, 0, Number.NaN, 1),
+      geodesicDirect(0, 0, 1, Infinity),
+    ]) {
+      expect(Number.isNaN(bad.lat) && Number.isNaN(bad.lon) && Number.isNaN(bad.azimuth2)).toBe(true);
+    }
+    // Degrees converted at the edge land exactly on ±π/2 and are accepted.
+    expect(geodesicInverse(deg2rad(90), 0, deg2rad(-90), 0).distanceM).toBeCloseTo(2 * 10001965.7293, 3);
+  });
 });

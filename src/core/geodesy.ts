@@ -351,7 +351,8 @@ function inverseLambda(
  * point 1 and forward azimuth at point 2 (direction of travel there), both from north clockwise in
  * [0, 2π). Accurate to well under a millimetre for any pair of points; for exactly antipodal or
  * polar cases, where many shortest paths exist, one of them is returned. Coincident points give
- * distance 0 and azimuths 0.
+ * distance 0 and azimuths 0. A latitude outside [−π/2, π/2] (usually degrees passed as radians) or
+ * non-finite input gives NaN in every field. About 10 evaluations of the longitude integral per call.
  */
 export function geodesicInverse(
   lat1: number,
@@ -359,6 +360,10 @@ export function geodesicInverse(
   lat2: number,
   lon2: number,
 ): { distanceM: number; azimuth1: number; azimuth2: number } {
+  // Latitudes outside [−π/2, π/2] (a degrees/radians mix-up, typically) and non-finite input give NaN.
+  if (!(Math.abs(lat1) <= Math.PI / 2 && Math.abs(lat2) <= Math.PI / 2 && Number.isFinite(lon1 + lon2))) {
+    return { distanceM: Number.NaN, azimuth1: Number.NaN, azimuth2: Number.NaN };
+  }
   // Canonical configuration (Karney §4): lon12 ∈ [0, π], |lat1| ≥ |lat2|, lat1 ≤ 0.
   let lon12 = wrapPi(lon2 - lon1);
   const lonSign = lon12 < 0 ? -1 : 1;
@@ -483,7 +488,8 @@ export function geodesicInverse(
  * Point reached from (lat1, lon1) (rad) by travelling distanceM metres along the geodesic leaving with
  * the given azimuth (rad from north clockwise). Returns latitude, longitude (in (−π, π]) and the
  * forward azimuth there (in [0, 2π)). Any distance, including more than half way round. At a pole the
- * azimuth is measured as if lon1 gave the meridian (Karney's convention).
+ * azimuth is measured as if lon1 gave the meridian (Karney's convention). Invalid input (latitude
+ * outside [−π/2, π/2], non-finite values) gives NaN in every field.
  */
 export function geodesicDirect(
   lat1: number,
@@ -491,6 +497,9 @@ export function geodesicDirect(
   azimuth: number,
   distanceM: number,
 ): { lat: number; lon: number; azimuth2: number } {
+  if (!(Math.abs(lat1) <= Math.PI / 2 && Number.isFinite(lon1 + azimuth + distanceM))) {
+    return { lat: Number.NaN, lon: Number.NaN, azimuth2: Number.NaN };
+  }
   reducedLatitude(lat1);
   const sb1 = sBeta;
   const cb1 = cBeta;
