@@ -24,6 +24,7 @@ import { UserError } from "../core/errors.ts";
 import type { Rng } from "../core/rng.ts";
 import { isNationCode, type NationCode } from "../world/nation.ts";
 import type { Detection, DetectionTruth } from "./detection.ts";
+import { Float64Slab } from "./float64-slab.ts";
 import { SensorBase } from "./sensor.ts";
 import { LocalFrame, lineOfSightBlocked, wrapPi, wrapTwoPi } from "./site-geometry.ts";
 import { type SitePlacement, SiteTrack } from "./site-track.ts";
@@ -78,6 +79,8 @@ export class Radar extends SensorBase {
   private readonly sinElMin: number;
   private readonly sinElMax: number;
   private readonly allRound: boolean;
+  /** Storage for the z, R and site arrays of detections. */
+  private readonly slab = new Float64Slab();
 
   constructor(params: RadarParams) {
     validateRadarParams(params);
@@ -104,10 +107,10 @@ export class Radar extends SensorBase {
     return this.dim === 4;
   }
 
-  /** Measurement noise covariance R = diag(σ²), row-major (a fresh array). */
+  /** Measurement noise covariance R = diag(σ²), row-major (a fresh array, not shared with others). */
   measurementCovariance(): Float64Array {
     const d = this.dim;
-    const R = new Float64Array(d * d);
+    const R = this.slab.take(d * d);
     for (let i = 0; i < d; i++) R[i * d + i] = this.sigmas[i] * this.sigmas[i];
     return R;
   }
@@ -167,7 +170,7 @@ export class Radar extends SensorBase {
       if (rng.uniform() >= this.detectionProbability(r, snap.rcsM2[i])) continue;
 
       const el = Math.asin(Math.max(-1, Math.min(1, up / r)));
-      const z = new Float64Array(this.dim);
+      const z = this.slab.take(this.dim);
       z[0] = r + this.sigmas[0] * rng.normal();
       z[1] = wrapTwoPi(az + this.sigmas[1] * rng.normal());
       z[2] = el + this.sigmas[2] * rng.normal();
@@ -175,14 +178,14 @@ export class Radar extends SensorBase {
         const rate = (dx * (vel[k] - sv[0]) + dy * (vel[k + 1] - sv[1]) + dz * (vel[k + 2] - sv[2])) / r;
         z[3] = rate + this.sigmas[3] * rng.normal();
       }
-      siteCopy ??= Float64Array.from(o);
+      siteCopy ??= this.siteCopy(o);
       this.emit(t, z, siteCopy, snap.ids[i], out, truthOut);
       appended++;
     }
 
     const nFalse = p.falseAlarmsPerScan > 0 ? rng.poisson(p.falseAlarmsPerScan) : 0;
     for (let j = 0; j < nFalse; j++) {
-      const z = new Float64Array(this.dim);
+      const z = this.slab.take(this.dim);
       z[0] = p.rangeMinM + (p.rangeMaxM - p.rangeMinM) * rng.uniform();
       const azU = rng.uniform();
       z[1] = this.allRound
@@ -193,11 +196,17 @@ export class Radar extends SensorBase {
         const span = p.falseAlarmMaxRangeRateMps ?? 7000;
         z[3] = span * (2 * rng.uniform() - 1);
       }
-      siteCopy ??= Float64Array.from(o);
+      siteCopy ??= this.siteCopy(o);
       this.emit(t, z, siteCopy, null, out, truthOut);
       appended++;
     }
     return appended;
+  }
+
+  private siteCopy(o: Float64Array): Float64Array {
+    const c = this.slab.take(3);
+    c.set(o);
+    return c;
   }
 
   private emit(

@@ -25,6 +25,7 @@ import { geodeticToEcef, WGS84 } from "../core/geodesy.ts";
 import type { Rng } from "../core/rng.ts";
 import { isNationCode, type NationCode } from "../world/nation.ts";
 import type { Detection, DetectionTruth } from "./detection.ts";
+import { Float64Slab } from "./float64-slab.ts";
 import { SensorBase } from "./sensor.ts";
 import { geodeticHeight, LocalFrame, lineOfSightBlocked, wrapTwoPi } from "./site-geometry.ts";
 import type { TruthSnapshot } from "./truth-snapshot.ts";
@@ -78,6 +79,8 @@ export class SpaceInfrared extends SensorBase {
   /** Orthonormal pair perpendicular to the axis, for drawing false alarms. */
   private readonly perp1 = new Float64Array(3);
   private readonly perp2 = new Float64Array(3);
+  /** Storage for the z, R and site arrays of detections. */
+  private readonly slab = new Float64Slab();
 
   constructor(params: SpaceInfraredParams) {
     validateSpaceInfraredParams(params);
@@ -151,7 +154,7 @@ export class SpaceInfrared extends SensorBase {
       const up = b[6] * dx + b[7] * dy + b[8] * dz;
       const az = Math.atan2(east, north);
       const el = Math.asin(Math.max(-1, Math.min(1, up / r)));
-      siteCopy ??= Float64Array.from(o);
+      siteCopy ??= this.siteCopy(o);
       this.emitAngles(t, az, el, true, rng, siteCopy, snap.ids[i], out, truthOut);
       appended++;
     }
@@ -170,7 +173,7 @@ export class SpaceInfrared extends SensorBase {
       const east = b[0] * ux + b[1] * uy + b[2] * uz;
       const north = b[3] * ux + b[4] * uy + b[5] * uz;
       const up = b[6] * ux + b[7] * uy + b[8] * uz;
-      siteCopy ??= Float64Array.from(o);
+      siteCopy ??= this.siteCopy(o);
       this.emitAngles(
         t,
         Math.atan2(east, north),
@@ -193,6 +196,12 @@ export class SpaceInfrared extends SensorBase {
     return { sigmaAzRad: s / Math.max(MIN_COS_EL, Math.cos(el)), sigmaElRad: s };
   }
 
+  private siteCopy(o: Float64Array): Float64Array {
+    const c = this.slab.take(3);
+    c.set(o);
+    return c;
+  }
+
   private emitAngles(
     t: number,
     az: number,
@@ -206,10 +215,10 @@ export class SpaceInfrared extends SensorBase {
   ): void {
     const sEl = this.params.sigmaLosRad;
     const sAz = sEl / Math.max(MIN_COS_EL, Math.cos(el));
-    const z = new Float64Array(2);
+    const z = this.slab.take(2);
     z[0] = wrapTwoPi(addNoise ? az + sAz * rng.normal() : az);
     z[1] = addNoise ? el + sEl * rng.normal() : el;
-    const R = new Float64Array(4);
+    const R = this.slab.take(4);
     R[0] = sAz * sAz;
     R[3] = sEl * sEl;
     const id = this.nextDetectionId();
