@@ -161,6 +161,13 @@ describe("Cholesky family against ml-matrix", () => {
     expectClose(inPlace, Array.from(ref), 0);
   });
 
+  it("reads only the lower triangle of A (the upper may hold anything)", () => {
+    const a = Float64Array.from([4, Number.NaN, 2, 3]);
+    const L = new Float64Array(4);
+    expect(cholesky(a, 2, L)).toBe(true);
+    expectClose(L, [2, 0, 1, Math.SQRT2], 1e-15);
+  });
+
   it("closed-form 2×2 case", () => {
     // A = [[4, 2], [2, 3]]: L = [[2, 0], [1, √2]], det 8, A⁻¹ = [[3, −2], [−2, 4]]/8.
     const a = Float64Array.from([4, 2, 2, 3]);
