@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import { Rng } from "../../core/rng.ts";
+import type { Detection, DetectionTruth } from "../../sensors/detection.ts";
+import { TruthSnapshot } from "../../sensors/truth-snapshot.ts";
+import { loftedIrbmBurnout, studyRadars } from "../metrics/ballistic-study.ts";
+import { BallisticModel } from "./ballistic.ts";
+import { BallisticEkf } from "./ekf.ts";
+import { Imm, immMix, linearisedLogLikelihood } from "./imm.ts";
+import { makeDetection } from "./test-fixtures.ts";
+
+describe("IMM mixing", () => {
+  it("matches a hand-computed two-model case (mixing probabilities, mixed means, spread term)", () => {
+    const models = [
+      { x: Float64Array.of(1, 0), P: Float64Array.of(1, 0.2, 0.2, 1), dim: 2 },
+      { x: Float64Array.of(3, 2), P: Float64Array.of(2, 0, 0, 2), dim: 2 },
+    ];
+    const mu = [0.6, 0.4];
+    const Pi = [0.9, 0.1, 0.2, 0.8];
+    const outX = [new Float64Array(2), new Float64Array(2)];
+    const outP = [new Float64Array(4), new Float64Array(4)];
+    const cbar = new Float64Array(2);
+    immMix(models, mu, Pi, outX, outP, cbar);
+    // c̄₁ = 0.9·0.6 + 0.2·0.4 = 0.62, c̄₂ = 0.38.
+    expect(cbar[0]).toBeCloseTo(0.62, 15);
+    expect(cbar[1]).toBeCloseTo(0.38, 15);
+    // Into model 1: μ₁|₁ = 0.54/0.62 = 27/31, μ₂|₁ = 4/31; x⁰ = (27·(1,0) + 4·(3,2))/31 = (39, 8)/31.
+    expect(outX[0][0]).toBeCloseTo(39 / 31, 14);
+    expect(outX[0][1]).toBeCloseTo(8 / 31, 14);
+    // P⁰ = (27·P₁ + 4·P₂)/31 + spread; spread = 27/31·(8/31)² + 4/31·(54/31)² = 13392/29791 in every entry.
+    const spread1 = 13392 / 29791;
+    expect(outP[0][0]).toBeCloseTo(35 / 31 + spread1, 14);
+    expect(outP[0][1]).toBeCloseTo(5.4 / 31 + spread1, 14);
+    expect(outP[0][2]).toBeCloseTo(5.4 / 31 + spread1, 14);
+    expect(outP[0][3]).toBeCloseTo(35 / 31 + spread1, 14);
+    // Into model 2: μ₁|₂ = 0.06/0.38 = 3/19, μ₂|₂ = 16/19; x⁰ = (51, 32)/19; spread = 3648/6859.
+    const spread2 = 3648 / 6859;
+    expect(outX[1][0]).toBeCloseTo(51 / 19, 14);
+    expect(outX[1][1]).toBeCloseTo(32 / 19, 14);
+    expect(outP[1][0]).toBeCloseTo(35 / 19 + spread2, 14);
+    expect(outP[1][1]).toBeCloseTo(0.6 / 19 + spread2, 14);
+  });
+
+  it("mixes models of different dimension without biasing the extra state", () => {
+    const small = { x: Float64Array.of(10), P: Float64Array.of(4), dim: 1 };
+    const big = { x: Float64Array.of(20, 3000), P: Float64Array.of(9, 1, 1, 100), dim: 2 };
+    const outX = [new Float64Array(1), new Float64Array(2)];
+    const outP = [new Float64Array(1), new Float64Array(4)];
+    immMix([small, big], [0.5, 0.5], [0.5, 0.5, 0.5, 0.5], outX, outP, new Float64Array(2));
+    expect(outX[1][0]).toBeCloseTo(15, 12);
+    expect(outX[1][1]).toBe(3000); // β-like extra state is the big model's own
+    expect(outP[1][3]).toBeCloseTo(100, 12);
+    expect(outP[1][0]).toBeCloseTo(0.5 * (4 + 25) + 0.5 * (9 + 25), 12);
+    expect(outX[0][0]).toBeCloseTo(15, 12);
+  });
+});
+
+describe("IMM over ballistic EKFs", () => {
+  it("uses the EKF likelihood, equal to the linearised one", () => {
+    const model = new BallisticModel({ drag: false, qAccel: 1e-3 });
+    const x0 = loftedIrbmBurnout();
+    const P = new Float64Array(36);
+    for (let i = 0; i < 6; i++) P[i * 7] = i < 3 ? 1e4 : 100;
+    const f = new BallisticEkf(model, 0, x0, P);
+    const det = makeDetection(
+      "position",
+      [0, 0, 0],
+      [x0[0] + 50, x0[1], x0[2] - 30],
+      [100, 0, 0, 0, 100, 0, 0, 0, 100],
+    );
+    expect(f.logLikelihood(det)).toBeCloseTo(linearisedLogLikelihood(f, det), 10);
+    // N(ν; 0, S) with S = diag(10100): closed form
+    const s = 10100;
+    const ref = -0.5 * ((50 * 50 + 30 * 30) / s + 3 * Math.log(s) + 3 * Math.log(2 * Math.PI));
+    expect(f.logLikelihood(det)).toBeCloseTo(ref, 10);
+  });
+
+  it("switches from a boost model to the ballistic model when the motor stops", () => {
+    const ballistic = new BallisticModel({ drag: false, qAccel: 1e-3 });
+    const boost = new BallisticModel({ drag: false, qAccel: 400 });
+    const truth = loftedIrbmBurnout();
+    const P0 = new Float64Array(36);
+    for (let i = 0; i < 6; i++) P0[i * 7] = i < 3 ? 300 ** 2 : 30 ** 2;
+    const rng = new Rng("imm");
+    const x0 = Float64Array.from(truth, (v, i) => v + Math.sqrt(P0[i * 7]) * rng.normal());
+    const imm = new Imm([new BallisticEkf(boost, 0, x0, P0), new BallisticEkf(ballistic, 0, x0, P0)], {
+      transition: [0.95, 0.05, 0.01, 0.99],
+      mu0: [0.5, 0.5],
+    });
+    const ballisticOnly = new BallisticEkf(ballistic, 0, x0, P0);
+    const radars = studyRadars();
+    const snap = new TruthSnapshot(1);
+    const dets: Detection[] = [];
+    const tr: DetectionTruth[] = [];
+    const thrust = 25; // m/s² along the velocity for the first 40 s (a last stage still burning)
+    let muBoostDuringBurn = 0;
+    let muBallisticCoasting = 0;
+    let errImm = 0;
+    let errBallistic = 0;
+    for (let k = 1; k <= 160; k++) {
+      const t = k;
+      // Truth: 10 substeps of ballistic flight plus thrust (split step).
+      for (let s = 0; s < 10; s++) {
+        ballistic.propagate(truth, 0.1, null);
+        if (t <= 40) {
+          const v = Math.hypot(truth[3], truth[4], truth[5]);
+          for (let i = 3; i < 6; i++) truth[i] += (thrust * 0.1 * truth[i]) / v;
+        }
+      }
+      dets.length = 0;
+      snap.reset(t).push("m", truth.subarray(0, 3), truth.subarray(3, 6), t <= 40, 1);
+      for (const r of radars)
+        if (Math.abs(r.nextScanTime(t) - t) < 1e-9) r.scanSnapshot(snap, rng.fork(`s${k}`), dets, tr);
+      imm.predictTo(t);
+      ballisticOnly.predictTo(t);
+      for (const d of dets) {
+        imm.update(d);
+        ballisticOnly.update(d);
+      }
+      expect(imm.mu[0] + imm.mu[1]).toBeCloseTo(1, 12);
+      if (t > 10 && t <= 40) muBoostDuringBurn += imm.mu[0] / 30;
+      if (t > 60) muBallisticCoasting += imm.mu[1] / 100;
+      if (t > 20 && t <= 40) {
+        errImm += Math.hypot(imm.x[0] - truth[0], imm.x[1] - truth[1], imm.x[2] - truth[2]);
+        errBallistic += Math.hypot(
+          ballisticOnly.x[0] - truth[0],
+          ballisticOnly.x[1] - truth[1],
+          ballisticOnly.x[2] - truth[2],
+        );
+      }
+    }
+    // The thrust moves the track ~12 m per second beyond ballistic flight against ~300 m of
+    // cross-range noise, so the evidence is gradual: the boost model dominates but not overwhelmingly.
+    expect(muBoostDuringBurn).toBeGreaterThan(0.75);
+    expect(muBallisticCoasting).toBeGreaterThan(0.95);
+    // During thrust the IMM follows the truth far better than a ballistic-only filter.
+    expect(errImm).toBeLessThan(0.5 * errBallistic);
+    const c = imm.clone();
+    expect(Array.from(c.x)).toEqual(Array.from(imm.x));
+    expect(c.models[0]).not.toBe(imm.models[0]);
+  });
+
+  it("rejects bad configuration", () => {
+    const model = new BallisticModel({ drag: false, qAccel: 1 });
+    const f = new BallisticEkf(
+      model,
+      0,
+      loftedIrbmBurnout(),
+      Float64Array.from({ length: 36 }, (_, i) => (i % 7 === 0 ? 1 : 0)),
+    );
+    expect(() => new Imm([f, f.clone()], { transition: [0.5, 0.5, 0.5, 0.4], mu0: [0.5, 0.5] })).toThrow(
+      /sums to/,
+    );
+    expect(() => new Imm([f, f.clone()], { transition: [1, 0, 0, 1], mu0: [1] })).toThrow(/mu0/);
+  });
+});
