@@ -1,5 +1,5 @@
 import { UserError } from "../core/errors.ts";
-import { geodesicDirect, geodesicInverse, geodeticToEcef } from "../core/geodesy.ts";
+import { geodesicDirect, geodesicInverse, geodeticToEcef, WGS84 } from "../core/geodesy.ts";
 import type { Mover, TruthState } from "./truth.ts";
 
 /**
@@ -136,10 +136,16 @@ export class WaypointMover implements Mover {
     out.pos.set(geodeticToEcef(d.lat, d.lon, alt, this.scratch));
     // Velocity: ground speed along the local azimuth plus the climb rate, rotated ENU → ECEF.
     const speed = leg.distM / dur;
+    // The climb rate ignores the slight change of horizontal speed with altitude along the leg.
     const climb = (leg.alt1 - leg.alt0) / dur;
-    const ve = speed * Math.sin(d.azimuth2);
-    const vn = speed * Math.cos(d.azimuth2);
     const sl = Math.sin(d.lat);
+    // Speeds are along the ellipsoid; at height h the point moves (R+h)/R faster (R = the prime-vertical
+    // radius N east-west, the meridian radius M north-south), so position and velocity stay consistent.
+    const w = 1 - WGS84.e2 * sl * sl;
+    const N = WGS84.a / Math.sqrt(w);
+    const M = (WGS84.a * (1 - WGS84.e2)) / (w * Math.sqrt(w));
+    const ve = speed * Math.sin(d.azimuth2) * ((N + alt) / N);
+    const vn = speed * Math.cos(d.azimuth2) * ((M + alt) / M);
     const cl = Math.cos(d.lat);
     const so = Math.sin(d.lon);
     const co = Math.cos(d.lon);
