@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { deg2rad } from "../core/geodesy.ts";
+import { AlertManager } from "./alert-manager.ts";
+import type { ImpactPrediction } from "./impact-prediction.ts";
+import { MaritimeZones } from "./maritime-zones.ts";
+import { type AreaOdds, areaProbabilities, nationAreas } from "./threat-areas.ts";
+
+function prediction(t: number, tImpact: number, semiMajorM: number): ImpactPrediction {
+  const center = { lat: deg2rad(40), lon: deg2rad(137) };
+  return {
+    t,
+    tImpact,
+    tImpactSigmaS: 1,
+    impact: center,
+    covEnM2: [1, 0, 1],
+    ellipse: { center, semiMajorM, semiMinorM: semiMajorM / 3, orientation: 1, probability: 0.95 },
+    samples: new Float64Array(),
+    sampleCount: 100,
+  };
+}
+const odds = (eez: number, land = 0): AreaOdds => ({
+  byArea: new Map([
+    ["JPN-eez", eez],
+    ["JPN-land", land],
+  ]),
+  fixes: [],
+});
+
+describe("alert lifecycle", () => {
+  it("issues at threshold, updates when the picture changes, cancels with hysteresis", () => {
+    const m = new AlertManager("JPN", nationAreas("JPN"));
+    expect(m.assess("L1", 10, prediction(10, 300, 50_000), odds(0.05))).toEqual([]);
+    const issued = m.assess("L1", 12, prediction(12, 300, 50_000), odds(0.2));
+    expect(issued.map((a) => [a.area.id, a.state, a.version])).toEqual([["JPN-eez", "issued", 1]]);
+    // Too soon and too small a change: no update.
+    expect(m.assess("L1", 14, prediction(14, 301, 48_000), odds(0.22))).toEqual([]);
+    const upd = m.assess("L1", 30, prediction(30, 299, 20_000), odds(0.25));
+    expect(upd.map((a) => [a.state, a.version])).toEqual([["updated", 2]]);
+    // Below the threshold but above half of it (and too soon for an update): still live.
+    expect(m.assess("L1", 33, prediction(33, 299, 19_000), odds(0.06))).toEqual([]);
+    expect(m.active().length).toBe(1);
+    const cancel = m.assess("L1", 50, prediction(50, 299, 18_000), odds(0.04));
+    expect(cancel.map((a) => [a.state, a.version])).toEqual([["cancelled", 3]]);
+    expect(m.active()).toEqual([]);
+    expect(m.versionsOf("JPN-L1-JPN-eez").length).toBe(3);
+  });
+
+  it("cancels live alerts on impact and reports a fall outside any EEZ as such", () => {
+    const m = new AlertManager("JPN", nationAreas("JPN"));
+    m.assess("L2", 10, prediction(10, 300, 50_000), odds(0.5, 0.03));
+    expect(m.active().length).toBe(2);
+    const fix = MaritimeZones.get().classifyDeg(39.5, 178.0);
+    const { alerts, outcome } = m.impacted("L2", 300, { lat: deg2rad(39.5), lon: deg2rad(178) }, fix);
+    expect(alerts.every((a) => a.state === "cancelled")).toBe(true);
+    expect(alerts.length).toBe(2);
+    expect(outcome.description).toBe("fell in the sea outside any exclusive economic zone");
+    expect(m.assess("L2", 301, prediction(301, 300, 50_000), odds(0.9))).toEqual([]);
+  });
+});
+
+describe("area probabilities from impact samples", () => {
+  it("counts samples per national zone", () => {
+    const D = Math.PI / 180;
+    // Two samples on Honshu (Tokyo), one far out in the Pacific, one in the East Sea near Korea.
+    const s = Float64Array.from([
+      35.68 * D,
+      139.69 * D,
+      35.7 * D,
+      139.7 * D,
+      30 * D,
+      -150 * D,
+      37.5 * D,
+      131.5 * D,
+    ]);
+    const { byArea, fixes } = areaProbabilities(s);
+    expect(byArea.get("JPN-land")).toBe(0.5);
+    expect(fixes[2].zone).toBe("high-seas");
+    expect(fixes.length).toBe(4);
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * One node's alert lifecycle. For every threat and every area the node warns for, an alert is issued
+ * when the probability of impact in the area reaches the area's threshold, updated when the prediction
+ * has changed enough to matter to people sheltering (probability, impact time, ellipse size), and
+ * cancelled when the probability falls below half the threshold (hysteresis, so an alert does not
+ * flicker) or when the missile has come down. After impact the node reports where it fell, including
+ * "in the sea outside any exclusive economic zone".
+ */
+import type { AllyCode } from "../world/nation.ts";
+import type { Alert, GeoPoint, WarningArea } from "./alert.ts";
+import { ellipsePolygon } from "./ellipse-polygon.ts";
+import type { ImpactPrediction } from "./impact-prediction.ts";
+import type { ZoneFix } from "./maritime-zones.ts";
+import { type AreaOdds, describeFix } from "./threat-areas.ts";
+
+export interface AlertPolicy {
+  /** Probability of impact at which an alert is issued, per area kind. */
+  readonly thresholds: Readonly<Record<WarningArea["kind"], number>>;
+  /** An alert is cancelled when the probability falls below threshold × this. */
+  readonly cancelRatio: number;
+  /** Updates are sent at most this often per alert, s. */
+  readonly minUpdateIntervalS: number;
+  /** An update is due when the probability moves by this much ... */
+  readonly updateProbabilityStep: number;
+  /** ... or the predicted impact time moves by this many seconds ... */
+  readonly updateImpactTimeStepS: number;
+  /** ... or the ellipse's major axis shrinks or grows by this fraction. */
+  readonly updateEllipseFraction: number;
+}
+
+export const DEFAULT_ALERT_POLICY: AlertPolicy = {
+  thresholds: { land: 0.02, "territorial-sea": 0.05, eez: 0.1, "high-seas": 1, protected: 0.02 },
+  cancelRatio: 0.5,
+  minUpdateIntervalS: 5,
+  updateProbabilityStep: 0.1,
+  updateImpactTimeStepS: 10,
+  updateEllipseFraction: 0.25,
+};
+
+export interface ThreatContext {
+  readonly launchPoint?: GeoPoint;
+  readonly tLaunch?: number;
+  readonly missileClass?: string;
+}
+
+/** Where a threat came down, as the node assessed it. */
+export interface ImpactOutcome {
+  readonly issuer: AllyCode;
+  readonly threatId: string;
+  readonly t: number;
+  readonly impact: GeoPoint;
+  readonly fix: ZoneFix;
+  readonly description: string;
+}
+
+export class AlertManager {
+  private readonly current = new Map<string, Alert>();
+  private readonly versions = new Map<string, Alert[]>();
+  private readonly lastPrediction = new Map<string, ImpactPrediction>();
+  private readonly finished = new Set<string>();
+
+  constructor(
+    readonly issuer: AllyCode,
+    /** The areas this node warns for (its nation's zones and the protected areas it owns). */
+    readonly areas: readonly WarningArea[],
+    readonly policy: AlertPolicy = DEFAULT_ALERT_POLICY,
+    readonly exercise = true,
+  ) {}
+
+  /** Every version of every alert issued so far, in order. */
+  history(): Alert[] {
+    return [...this.versions.values()].flat().sort((a, b) => a.t - b.t || a.version - b.version);
+  }
+
+  /** Versions of one alert, oldest first (CAP `references`). */
+  versionsOf(alertId: string): readonly Alert[] {
+    return this.versions.get(alertId) ?? [];
+  }
+
+  active(): Alert[] {
+    return [...this.current.values()].filter((a) => a.state !== "cancelled");
+  }
+
+  isFinished(threatId: string): boolean {
+    return this.finished.has(threatId);
+  }
+
+  /** A new prediction for a threat: returns the alert versions it causes (issue, update, cancel). */
+  assess(
+    threatId: string,
+    t: number,
+    pred: ImpactPrediction,
+    odds: AreaOdds,
+    ctx: ThreatContext = {},
+  ): Alert[] {
+    if (this.finished.has(threatId)) return [];
+    this.lastPrediction.set(threatId, pred);
+    const out: Alert[] = [];
+    const polygon = ellipsePolygon(pred.ellipse);
+    for (const area of this.areas) {
+      const p = odds.byArea.get(area.id) ?? 0;
+      const id = `${this.issuer}-${threatId}-${area.id}`;
+      const cur = this.current.get(id);
+      const threshold = this.policy.thresholds[area.kind];
+      const live = cur && cur.state !== "cancelled";
+      if (!live && p >= threshold) {
+        out.push(
+          this.record({
+            ...this.base(id, threatId, area, t, pred, p, polygon, ctx),
+            version: (cur?.version ?? 0) + 1,
+            state: "issued",
+          }),
+        );
+      } else if (live && p < threshold * this.policy.cancelRatio) {
+        out.push(
+          this.record({
+            ...this.base(id, threatId, area, t, pred, p, polygon, ctx),
+            version: cur.version + 1,
+            state: "cancelled",
+            reason: `the predicted impact no longer threatens ${area.name}`,
+          }),
+        );
+      } else if (live && this.updateDue(cur, t, pred, p)) {
+        out.push(
+          this.record({
+            ...this.base(id, threatId, area, t, pred, p, polygon, ctx),
+            version: cur.version + 1,
+            state: "updated",
+          }),
+        );
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The threat has come down (or its predicted impact time has passed with no track left): cancels
+   * its live alerts and reports where it fell. `fix` classifies the impact point.
+   */
+  impacted(
+    threatId: string,
+    t: number,
+    impact: GeoPoint,
+    fix: ZoneFix,
+  ): { alerts: Alert[]; outcome: ImpactOutcome } {
+    const description = `fell ${describeFix(fix)}`;
+    const alerts: Alert[] = [];
+    for (const cur of this.current.values()) {
+      if (cur.threatId !== threatId || cur.state === "cancelled") continue;
+      alerts.push(
+        this.record({ ...cur, t, version: cur.version + 1, state: "cancelled", reason: description }),
+      );
+    }
+    this.finished.add(threatId);
+    return { alerts, outcome: { issuer: this.issuer, threatId, t, impact, fix, description } };
+  }
+
+  /** The latest prediction used for a threat (for time-outs after a track is lost). */
+  lastPredictionOf(threatId: string): ImpactPrediction | undefined {
+    return this.lastPrediction.get(threatId);
+  }
+
+  private updateDue(cur: Alert, t: number, pred: ImpactPrediction, p: number): boolean {
+    const pol = this.policy;
+    if (t - cur.t < pol.minUpdateIntervalS) return false;
+    const a0 = cur.ellipse.semiMajorM;
+    return (
+      Math.abs(p - cur.probability) >= pol.updateProbabilityStep ||
+      Math.abs(pred.tImpact - cur.tImpact) >= pol.updateImpactTimeStepS ||
+      Math.abs(pred.ellipse.semiMajorM - a0) >= pol.updateEllipseFraction * a0
+    );
+  }
+
+  private base(
+    id: string,
+    threatId: string,
+    area: WarningArea,
+    t: number,
+    pred: ImpactPrediction,
+    p: number,
+    polygon: Alert["ellipsePolygon"],
+    ctx: ThreatContext,
+  ) {
+    return {
+      id,
+      issuer: this.issuer,
+      threatId,
+      area,
+      t,
+      tImpact: pred.tImpact,
+      probability: p,
+      ellipse: pred.ellipse,
+      ellipsePolygon: polygon,
+      launchPoint: ctx.launchPoint,
+      tLaunch: ctx.tLaunch,
+      missileClass: ctx.missileClass,
+      exercise: this.exercise,
+    };
+  }
+
+  private record(a: Alert): Alert {
+    this.current.set(a.id, a);
+    const list = this.versions.get(a.id);
+    if (list) list.push(a);
+    else this.versions.set(a.id, [a]);
+    return a;
+  }
+}
