@@ -336,6 +336,28 @@ export const SENSOR_CATALOGUE: Readonly<Record<string, CatalogueEntry>> = Object
     basis: "USSF public material: SBIRS GEO global missile warning; longitude illustrative",
     params: sbirsGeo(165),
   },
+  "USA-SBIRS-HEO-1": {
+    type: "space-ir",
+    nation: "USA",
+    description: "US SBIRS HEO-like infrared payload on a Molniya-type orbit (apogee over north-east Asia)",
+    // Public basis: SBIRS includes infrared payloads hosted on highly elliptical orbit satellites. The
+    // elements are a textbook Molniya orbit (12 h, e = 0.72, i = 63.4°); its phase is ILLUSTRATIVE: at
+    // scenario time 0 the satellite is at apogee (≈39,000 km) over 63°N 130°E and stays high over the
+    // region for several hours.
+    basis: "USSF public material: SBIRS HEO payloads; textbook Molniya elements, phase illustrative",
+    params: {
+      ...sbirsGeo(0),
+      orbit: {
+        type: "kepler",
+        semiMajorAxisM: 26_554_000,
+        eccentricity: 0.72,
+        inclinationRad: deg2rad(63.4),
+        raanRad: deg2rad(40),
+        argPerigeeRad: deg2rad(270),
+        meanAnomalyRad: Math.PI,
+      },
+    },
+  },
 });
 
 /** The catalogue names, sorted. */

@@ -1,8 +1,17 @@
 import proj4 from "proj4";
 import { describe, expect, it } from "vitest";
-import { aerToEnu, deg2rad, ecefToAer, enuToEcef, geodeticToEcef, WGS84 } from "../core/geodesy.ts";
+import {
+  aerToEnu,
+  deg2rad,
+  ecefToAer,
+  ecefToGeodetic,
+  enuToEcef,
+  geodeticToEcef,
+  WGS84,
+} from "../core/geodesy.ts";
 import { Rng } from "../core/rng.ts";
 import type { Detection, DetectionTruth } from "./detection.ts";
+import { KeplerOrbit } from "./kepler-orbit.ts";
 import { GEO_ALTITUDE_M, SpaceInfrared, type SpaceInfraredParams } from "./space-infrared.ts";
 import { TruthSnapshot } from "./truth-snapshot.ts";
 
@@ -61,6 +70,39 @@ describe("space infrared platform", () => {
     expect(p[2]).toBeCloseTo(0, 6);
     expect(Math.atan2(p[1], p[0])).toBeCloseTo(SAT_LON, 12);
     expect(Array.from(q)).toEqual(Array.from(p));
+  });
+});
+
+describe("space infrared on a Molniya-type orbit", () => {
+  const elements = {
+    semiMajorAxisM: 26_554_000,
+    eccentricity: 0.72,
+    inclinationRad: deg2rad(63.4),
+    raanRad: deg2rad(40),
+    argPerigeeRad: deg2rad(270),
+    meanAnomalyRad: Math.PI,
+  };
+  it("moves along its orbit, measures in the frame below it, and loses Korea behind the Earth at perigee", () => {
+    const ir = new SpaceInfrared(irParams({ orbit: { type: "kepler", ...elements }, sigmaLosRad: 1e-9 }));
+    const orbit = new KeplerOrbit(elements);
+    const target = geodeticToEcef(deg2rad(39.5), deg2rad(126), 60_000);
+    const snap = new TruthSnapshot();
+    const rng = new Rng("heo");
+    for (const t of [0, 1800, 3600]) {
+      snap.reset(t).push("b", target, [0, 0, 0], true, 1);
+      const { dets } = scan(ir, snap, rng);
+      expect(dets.length, `t=${t}`).toBe(1);
+      const sat = orbit.positionAt(t, new Float64Array(3));
+      expect(Array.from(dets[0].siteEcef)).toEqual(Array.from(sat));
+      expect(Array.from(ir.positionAt(t, new Float64Array(3)))).toEqual(Array.from(sat));
+      const g = ecefToGeodetic(sat[0], sat[1], sat[2]);
+      const ref = ecefToAer(target, sat, g.lat, g.lon);
+      expect(dets[0].z[0]).toBeCloseTo(ref.az, 7);
+      expect(dets[0].z[1]).toBeCloseTo(ref.el, 7);
+    }
+    // Half a period later the satellite is at perigee over the southern hemisphere.
+    snap.reset(orbit.periodS / 2).push("b", target, [0, 0, 0], true, 1);
+    expect(scan(ir, snap, rng).dets.length).toBe(0);
   });
 });
 

@@ -2,8 +2,9 @@
  * Space-based infrared early warning (SBIRS-like): a satellite that sees the plume of a burning booster.
  *
  * Platform: a geostationary satellite (fixed in ECEF above the equator at the given longitude, radius
- * a + 35,786 km), or any point fixed in ECEF given by geodetic latitude, longitude and altitude (e.g. to
- * stand in for the apogee dwell of an HEO satellite). A moving HEO orbit is not modelled.
+ * a + 35,786 km), any point fixed in ECEF given by geodetic latitude, longitude and altitude, or a
+ * two-body Keplerian orbit (e.g. a Molniya-type HEO; see kepler-orbit.ts for its frame convention),
+ * whose position, local frame and field of regard are recomputed at every scan.
  *
  * Detection: only objects whose motor burns (`TruthState.burning`) and whose geodetic height exceeds
  * `minAltitudeM` (≈10 km: below that the plume is hidden by the lower atmosphere), inside the field of
@@ -21,11 +22,12 @@
  */
 
 import { UserError } from "../core/errors.ts";
-import { geodeticToEcef, WGS84 } from "../core/geodesy.ts";
+import { ecefToGeodeticInto, geodeticToEcef, WGS84 } from "../core/geodesy.ts";
 import type { Rng } from "../core/rng.ts";
 import { isNationCode, type NationCode } from "../world/nation.ts";
 import type { Detection, DetectionTruth } from "./detection.ts";
 import { Float64Slab } from "./float64-slab.ts";
+import { type KeplerElements, KeplerOrbit } from "./kepler-orbit.ts";
 import { SensorBase } from "./sensor.ts";
 import { geodeticHeight, LocalFrame, lineOfSightBlocked, wrapTwoPi } from "./site-geometry.ts";
 import type { TruthSnapshot } from "./truth-snapshot.ts";
@@ -35,7 +37,8 @@ export const GEO_ALTITUDE_M = 35_786_000;
 
 export type SatelliteOrbit =
   | { readonly type: "geo"; readonly lonRad: number }
-  | { readonly type: "fixed"; readonly latRad: number; readonly lonRad: number; readonly altitudeM: number };
+  | { readonly type: "fixed"; readonly latRad: number; readonly lonRad: number; readonly altitudeM: number }
+  | ({ readonly type: "kepler" } & KeplerElements);
 
 export interface FieldOfRegard {
   /** Ground point the sensor stares at. */
@@ -74,59 +77,94 @@ export class SpaceInfrared extends SensorBase {
   readonly frame = new LocalFrame();
   /** Unit vector (ECEF) of the field-of-regard axis. */
   private readonly axis = new Float64Array(3);
-  private readonly cosHalf: number;
-  private readonly halfAngle: number;
+  private cosHalf = 1;
   /** Orthonormal pair perpendicular to the axis, for drawing false alarms. */
   private readonly perp1 = new Float64Array(3);
   private readonly perp2 = new Float64Array(3);
   /** Storage for the z, R and site arrays of detections. */
   private readonly slab = new Float64Slab();
+  /** The moving platform's orbit; null for a platform fixed in ECEF. */
+  private readonly kepler: KeplerOrbit | null;
+  private readonly forCentre: Float64Array | null;
+  private readonly scratch = new Float64Array(3);
+  /** Time the geometry was last computed for (moving platforms). */
+  private geometryT = Number.NaN;
 
   constructor(params: SpaceInfraredParams) {
     validateSpaceInfraredParams(params);
     super(params.id, params.nation, params.revisitS, params.latencyS, params.scanOffsetS);
     this.params = params;
+    const f = params.fieldOfRegard;
+    this.forCentre = f ? geodeticToEcef(f.centerLatRad, f.centerLonRad, 0) : null;
     const o = params.orbit;
+    this.kepler = o.type === "kepler" ? new KeplerOrbit(o, `sensor ${params.id}: orbit`) : null;
     if (o.type === "geo") this.frame.setGeodetic(0, o.lonRad, GEO_ALTITUDE_M);
-    else this.frame.setGeodetic(o.latRad, o.lonRad, o.altitudeM);
+    else if (o.type === "fixed") this.frame.setGeodetic(o.latRad, o.lonRad, o.altitudeM);
+    this.updateGeometry(0);
+  }
+
+  /** Places the platform at time t (moving platforms only) and recomputes the field-of-regard cone. */
+  private updateGeometry(t: number): void {
+    if (this.kepler) {
+      if (t === this.geometryT) return;
+      this.geometryT = t;
+      const p = this.kepler.positionAt(t, this.scratch);
+      const x = p[0];
+      const y = p[1];
+      const z = p[2];
+      const g = ecefToGeodeticInto(x, y, z, this.scratch);
+      this.frame.setGeodetic(g[0], g[1], g[2]);
+      // Keep the orbit's exact position rather than its geodetic round trip.
+      this.frame.origin[0] = x;
+      this.frame.origin[1] = y;
+      this.frame.origin[2] = z;
+    } else if (!Number.isNaN(this.geometryT)) {
+      return; // fixed in ECEF: computed once
+    } else {
+      this.geometryT = t;
+    }
     const s = this.frame.origin;
     const rs = Math.hypot(s[0], s[1], s[2]);
-    const f = params.fieldOfRegard;
-    if (f) {
-      const g = geodeticToEcef(f.centerLatRad, f.centerLonRad, 0);
-      const d = Math.hypot(g[0] - s[0], g[1] - s[1], g[2] - s[2]);
-      for (let j = 0; j < 3; j++) this.axis[j] = (g[j] - s[j]) / d;
-      this.halfAngle = f.halfAngleRad;
+    const c = this.forCentre;
+    let halfAngle: number;
+    if (c) {
+      const d = Math.hypot(c[0] - s[0], c[1] - s[1], c[2] - s[2]);
+      for (let j = 0; j < 3; j++) this.axis[j] = (c[j] - s[j]) / d;
+      halfAngle = (this.params.fieldOfRegard as FieldOfRegard).halfAngleRad;
     } else {
       // Nadir toward the Earth's centre; the cone holds the whole disk and objects up to ~1,500 km above
       // the limb (seen against space), so only Earth occlusion decides visibility.
       for (let j = 0; j < 3; j++) this.axis[j] = -s[j] / rs;
-      this.halfAngle = Math.asin(Math.min(1, (WGS84.a + 1_500_000) / rs));
+      halfAngle = Math.asin(Math.min(1, (WGS84.a + 1_500_000) / rs));
     }
-    this.cosHalf = Math.cos(this.halfAngle);
+    this.cosHalf = Math.cos(halfAngle);
     // Any vector not parallel to the axis, orthogonalised.
     const a = this.axis;
-    const helper = Math.abs(a[2]) < 0.9 ? [0, 0, 1] : [1, 0, 0];
-    const c1 = [
-      helper[1] * a[2] - helper[2] * a[1],
-      helper[2] * a[0] - helper[0] * a[2],
-      helper[0] * a[1] - helper[1] * a[0],
-    ];
-    const n1 = Math.hypot(c1[0], c1[1], c1[2]);
-    for (let j = 0; j < 3; j++) this.perp1[j] = c1[j] / n1;
+    const hx = Math.abs(a[2]) < 0.9 ? 0 : 1;
+    const hz = 1 - hx;
+    // c1 = helper × a with helper = (hx, 0, hz)
+    const c1x = -hz * a[1];
+    const c1y = hz * a[0] - hx * a[2];
+    const c1z = hx * a[1];
+    const n1 = Math.hypot(c1x, c1y, c1z);
     const p1 = this.perp1;
+    p1[0] = c1x / n1;
+    p1[1] = c1y / n1;
+    p1[2] = c1z / n1;
     this.perp2[0] = a[1] * p1[2] - a[2] * p1[1];
     this.perp2[1] = a[2] * p1[0] - a[0] * p1[2];
     this.perp2[2] = a[0] * p1[1] - a[1] * p1[0];
   }
 
-  positionAt(_t: number, out: Float64Array): Float64Array {
+  positionAt(t: number, out: Float64Array): Float64Array {
+    this.updateGeometry(t);
     out.set(this.frame.origin);
     return out;
   }
 
   scanSnapshot(snap: TruthSnapshot, rng: Rng, out: Detection[], truthOut: DetectionTruth[]): number {
     const t = snap.t;
+    this.updateGeometry(t);
     const p = this.params;
     const o = this.frame.origin;
     const b = this.frame.basis;
@@ -249,7 +287,12 @@ export function validateSpaceInfraredParams(p: SpaceInfraredParams): void {
   need(typeof p.id === "string" && p.id.length > 0, id, "id", "must be a non-empty string");
   need(isNationCode(p.nation), id, "nation", `must be a known nation code, got ${String(p.nation)}`);
   const o = p.orbit as SatelliteOrbit | undefined;
-  need(o != null && (o.type === "geo" || o.type === "fixed"), id, "orbit.type", 'must be "geo" or "fixed"');
+  need(
+    o != null && (o.type === "geo" || o.type === "fixed" || o.type === "kepler"),
+    id,
+    "orbit.type",
+    'must be "geo", "fixed" or "kepler"',
+  );
   if (o?.type === "geo") {
     need(finite(o.lonRad), id, "orbit.lonRad", "must be a finite longitude in radians");
   } else if (o?.type === "fixed") {
