@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { register as keys } from "./keys.ts";
 import { register as natsConfig } from "./nats-config.ts";
 import { register as scenario } from "./scenario.ts";
+import { register as track } from "./track.ts";
 import { register as truth } from "./truth.ts";
 import { register as verifyLog } from "./verify-log.ts";
 
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   verifyLog(program);
   scenario(program);
   truth(program);
+  track(program);
 }
