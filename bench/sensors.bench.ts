@@ -99,7 +99,7 @@ export const benchmarks: Benchmark[] = [
           sensors[i].scanSnapshot(snap, rngs[i], dets, truth);
           objectScans += snap.count;
           scans++;
-          next[i] = sensors[i].nextScanTime(t + 1e-6);
+          next[i] = sensors[i].nextScanTimeAfter(t);
         }
         scanMs += performance.now() - b;
       }

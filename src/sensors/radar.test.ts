@@ -377,6 +377,13 @@ describe("radar reports", () => {
     expect(t).toBeGreaterThanOrEqual(123.456);
     expect(t - 123.456).toBeLessThan(0.1);
     expect(radar.nextScanTime(t)).toBe(t);
+    expect(radar.nextScanTimeAfter(t) - t).toBeCloseTo(0.1, 9);
+    expect(radar.nextScanTimeAfter(0.03)).toBeCloseTo(0.13, 12);
+    expect(radar.nextScanTimeAfter(0.0299999)).toBeCloseTo(0.03, 12);
+    // Stepping scan to scan for a long time stays on the grid (no drift).
+    let u = radar.nextScanTime(0);
+    for (let i = 0; i < 100_000; i++) u = radar.nextScanTimeAfter(u);
+    expect(u).toBeCloseTo(0.03 + 100_000 * 0.1, 6);
   });
 
   it("rejects bad parameters naming the field", () => {

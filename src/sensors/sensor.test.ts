@@ -85,7 +85,7 @@ describe("sensors over a real planned flight", () => {
       if (t > flight.tEnd) break;
       const bucket = perSensor.get(sensors[i].id)!;
       sensors[i].scan(t, [flight], rngs[i], bucket.dets, bucket.truth);
-      next[i] = sensors[i].nextScanTime(t + 1e-6);
+      next[i] = sensors[i].nextScanTimeAfter(t);
     }
     const state = newTruthState();
     for (const [id, { dets, truth }] of perSensor) {

@@ -31,6 +31,8 @@ export interface Sensor {
   readonly scanOffsetS: number;
   /** The first scheduled scan time ≥ t. */
   nextScanTime(t: number): number;
+  /** The first scheduled scan time strictly after t (the scan following one at t). */
+  nextScanTimeAfter(t: number): number;
   /** Sensor position in ECEF at time t, written into `out` (length 3) and returned. */
   positionAt(t: number, out: Float64Array): Float64Array;
   /**
@@ -60,6 +62,11 @@ export abstract class SensorBase implements Sensor {
   nextScanTime(t: number): number {
     // The tolerance keeps a scan time mapping to itself despite rounding in (t − offset) / revisit.
     const k = Math.ceil((t - this.scanOffsetS) / this.revisitS - 1e-9);
+    return this.scanOffsetS + k * this.revisitS;
+  }
+
+  nextScanTimeAfter(t: number): number {
+    const k = Math.floor((t - this.scanOffsetS) / this.revisitS + 1e-9) + 1;
     return this.scanOffsetS + k * this.revisitS;
   }
 
