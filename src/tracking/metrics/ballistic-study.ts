@@ -2,16 +2,17 @@
  * Monte Carlo study of a ballistic tracking filter against the posterior Cramér–Rao bound:
  * the scenario of benchmark C (bench/tracking-ballistic.bench.ts) and of the EKF consistency test.
  *
- * Scenario: a lofted IRBM (public-level figures, in the style of the 2017 Hwasong-12 lofted shots:
- * apogee ≈ 2,000 km, ground range ≈ 900 km) tracked from burnout, through apogee, down to 100 km
- * altitude on the way back (the exo-atmospheric part, where the 6-state ballistic model holds), by two
- * radars of the real sensor model (src/sensors/radar.ts): one in Korea, one in western Japan, each
- * revisiting every 2 s, interleaved so the track gets one detection per second.
+ * Scenario: a lofted IRBM (public-level figures, in the style of the 2017 lofted IRBM shots into the
+ * Sea of Japan: apogee 1,800 km, ground range 900 km), planned by the world model's
+ * `planMissileFlight`, tracked from burnout, through apogee, down to 100 km altitude on the way back
+ * (the exo-atmospheric part, where the 6-state ballistic model holds), by two radars of the real
+ * sensor model (src/sensors/radar.ts): one in Korea, one in western Japan, each revisiting every 2 s,
+ * interleaved so the track gets one detection per second.
  *
- * Truth: src/world has no mission planner yet (no planMissileFlight), so the truth is propagated here
- * with the tracker's own ballistic model (gravity with J2 + Earth rotation, src/world's gravity) plus a
- * small white acceleration noise of the same density q the filter assumes: x_{k+1} = f(x_k) + w_k,
- * w_k ~ N(0, Q). That makes the filter's model exactly right, so the PCRLB recursion (linearised at
+ * Truth: from the planned flight's burnout state, the truth is propagated with the tracker's ballistic
+ * model (gravity with J2 + Earth rotation: the world's own functions, so without noise it is the
+ * world's trajectory) plus a small white acceleration noise of the same density q the filter assumes:
+ * x_{k+1} = f(x_k) + w_k, w_k ~ N(0, Q). That makes the filter's model exactly right, so the PCRLB recursion (linearised at
  * each run's truth, with the same Q) is the bound the filter should reach; what remains between them is
  * the EKF's linearisation error — which is what this study measures. Filters start from
  * x̂₀ ~ N(x₀, P₀) so the prior is consistent with P₀ and J₀ = P₀⁻¹.
@@ -20,13 +21,14 @@
  * the wall clock itself.
  */
 
-import { enuMatrix, geodeticToEcef } from "../../core/geodesy.ts";
 import { cholesky } from "../../core/matrix.ts";
 import { Rng } from "../../core/rng.ts";
 import type { Detection, DetectionTruth } from "../../sensors/detection.ts";
 import { Radar } from "../../sensors/radar.ts";
 import { TruthSnapshot } from "../../sensors/truth-snapshot.ts";
 import { EARTH_WGS84, surfaceHeight } from "../../world/flight-model.ts";
+import { planMissileFlight } from "../../world/missile-flight.ts";
+import { newTruthState } from "../../world/truth.ts";
 import { BallisticModel } from "../models/ballistic.ts";
 import { predictMeasurement } from "../models/measurement-models.ts";
 import type { TrackFilter } from "../track-filter.ts";
@@ -76,25 +78,32 @@ export interface BallisticStudyResult {
   readonly durationS: number;
 }
 
-/** The burnout state of the lofted IRBM: 150 km above 39.8° N 125.6° E, 5.25 km/s at 78° climb, heading 95°. */
+let burnoutCache: Float64Array | null = null;
+
+/**
+ * The burnout state (ECEF position, velocity) of the study's missile, planned by the world model
+ * (src/world/missile-flight.ts): the IRBM class on a lofted trajectory from 39.8° N 125.6° E, azimuth
+ * 95°, 900 km ground range, apogee 1,800 km. Planned once and cached (the aim solver takes ~1 s).
+ */
 export function loftedIrbmBurnout(): Float64Array {
-  const lat = 39.8 * DEG;
-  const lon = 125.6 * DEG;
-  const r = geodeticToEcef(lat, lon, 150e3);
-  const B = enuMatrix(lat, lon);
-  const speed = 5250;
-  const gamma = 78 * DEG;
-  const az = 95 * DEG;
-  const enu = [
-    speed * Math.cos(gamma) * Math.sin(az),
-    speed * Math.cos(gamma) * Math.cos(az),
-    speed * Math.sin(gamma),
-  ];
-  const x = new Float64Array(6);
-  x.set(r);
-  // ECEF = Bᵀ·ENU (rows of B are E, N, U).
-  for (let j = 0; j < 3; j++) x[3 + j] = B[j] * enu[0] + B[3 + j] * enu[1] + B[6 + j] * enu[2];
-  return x;
+  if (!burnoutCache) {
+    const flight = planMissileFlight({
+      id: "irbm-lofted",
+      missileClass: "IRBM",
+      launchSite: { lat: 39.8 * DEG, lon: 125.6 * DEG },
+      tLaunch: 0,
+      aim: { azimuth: 95 * DEG, rangeM: 900e3 },
+      trajectory: "lofted",
+      apogeeTargetM: 1800e3,
+    });
+    const s = newTruthState();
+    // Just after cutoff, so the sample is on the coasting side of the thrust discontinuity.
+    flight.sample(flight.burnoutT + 1e-6, s);
+    burnoutCache = new Float64Array(6);
+    burnoutCache.set(s.pos);
+    burnoutCache.set(s.vel, 3);
+  }
+  return Float64Array.from(burnoutCache);
 }
 
 /** The two radars of the study (public-level accuracy figures for a long-range L-band and an X-band radar). */
