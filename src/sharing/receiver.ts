@@ -172,9 +172,15 @@ export class Receiver {
     transport: Transport,
     onAccepted: (env: Envelope, subject: string, msg: InboundMessage) => void | Promise<void>,
   ): Promise<InboxSubscription> {
-    return transport.subscribeInbox(async (msg) => {
+    return transport.subscribeInbox((msg) => {
       const r = this.receive(msg.subject, msg.data);
-      if (r.accepted) await onAccepted(r.envelope, r.subject, msg);
+      if (r.accepted) {
+        const p = onAccepted(r.envelope, r.subject, msg);
+        // Ack synchronously when the consumer is synchronous: in virtual time nothing else may run
+        // (an ack-wait timer, say) between processing and the ack.
+        if (p && typeof (p as Promise<void>).then === "function")
+          return (p as Promise<void>).then(() => msg.ack());
+      }
       msg.ack();
     });
   }
