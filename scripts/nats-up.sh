@@ -38,12 +38,11 @@ dir=$(cd "$dir" && pwd)
 
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# Polls http://host:port/path until the body satisfies the node expression `test` (body in `b`).
+# Polls http://host:port/path until the body (whitespace removed) matches the extended regex `re`.
 wait_http() {
-  local port=$1 path=$2 test=$3 what=$4
+  local port=$1 path=$2 re=$3 what=$4 body
   for _ in $(seq 1 150); do
-    if body=$(curl -fsS "http://$host:$port$path" 2>/dev/null) &&
-      B="$body" node -e "const b=JSON.parse(process.env.B); process.exit(($test)?0:1)" 2>/dev/null; then
+    if body=$(curl -fsS "http://$host:$port$path" 2>/dev/null) && tr -d ' \n\t' <<<"$body" | grep -Eq "$re"; then
       return 0
     fi
     sleep 0.1
@@ -52,7 +51,13 @@ wait_http() {
   exit 1
 }
 
-port_of() { node -e "const p=require('$dir/ports.json'); console.log($1)"; }
+# Port layout as shell variables: hub_client, hub_leaf, hub_http, nations, leaf_client_<N>, leaf_http_<N>.
+eval "$(node -e "
+const p = require('$dir/ports.json');
+console.log('hub_client=' + p.hubClient + ' hub_leaf=' + p.hubLeaf + ' hub_http=' + p.hubHttp);
+console.log('nations=\\'' + Object.keys(p.leaves).join(' ') + '\\'');
+for (const [n, l] of Object.entries(p.leaves)) console.log('leaf_client_' + n + '=' + l.client + ' leaf_http_' + n + '=' + l.http);
+")"
 
 start() {
   local name=$1 conf=$2
@@ -64,13 +69,16 @@ start() {
 }
 
 start hub "$dir/hub.conf"
-wait_http "$(port_of p.hubHttp)" /healthz "b.status==='ok'" "hub"
-nations=$(node -e "console.log(Object.keys(require('$dir/ports.json').leaves).join(' '))")
+wait_http "$hub_http" /healthz '"status":"ok"' "hub"
 for n in $nations; do start "leaf-$n" "$dir/leaf-$n.conf"; done
 for n in $nations; do
-  wait_http "$(port_of "p.leaves.$n.http")" /leafz "Array.isArray(b.leafs)&&b.leafs.length>0" "leaf $n link to the hub"
+  http_var="leaf_http_$n"
+  wait_http "${!http_var}" /leafz '"leafs":\[\{' "leaf $n link to the hub"
 done
 
-echo "nats-up: hub nats://$host:$(port_of p.hubClient) (leafnodes $(port_of p.hubLeaf)), store $dir/store"
-for n in $nations; do echo "nats-up: $n leaf nats://$host:$(port_of "p.leaves.$n.client")"; done
+echo "nats-up: hub nats://$host:$hub_client (leafnodes $hub_leaf), store $dir/store"
+for n in $nations; do
+  client_var="leaf_client_$n"
+  echo "nats-up: $n leaf nats://$host:${!client_var}"
+done
 echo "nats-up: credentials in $dir/credentials.json; stop with scripts/nats-down.sh --dir $dir"
