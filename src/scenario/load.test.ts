@@ -88,12 +88,11 @@ describe("parseScenario on a valid document", () => {
     expect(l1.fieldLines.aim).toBe(29);
     // Absolute launch time → seconds after the epoch.
     expect(s.launches[1].tS).toBe(600);
-    const radar = s.sensors[0];
-    expect(radar.source === "inline" && radar.spec.type === "radar" && radar.spec.rangeMaxM).toBe(900_000);
-    expect(radar.source === "inline" && radar.spec.type === "radar" && radar.spec.sigmaAzRad).toBeCloseTo(
-      (0.1 * Math.PI) / 180,
-      15,
-    );
+    const radar = s.sensors[0].spec as { rangeMaxM: number; sigmaAzRad: number; halfWidthAzRad: number };
+    expect(radar.rangeMaxM).toBe(900_000);
+    expect(radar.sigmaAzRad).toBeCloseTo((0.1 * Math.PI) / 180, 15);
+    // An optional field left out takes the default the schema documents (all-round).
+    expect(radar.halfWidthAzRad).toBe(Math.PI);
     expect(s.airMovers[0].waypoints[1].hM).toBe(2000);
     expect(s.injects[0]).toEqual({
       tS: 600,
@@ -189,7 +188,7 @@ const INVALID: [string, string, string[]][] = [
     "aim mixing both forms",
     edit("aim: {azimuthDeg: 90, rangeKm: 300}", "aim: {azimuthDeg: 90, lat: 40}"),
     [
-      "s.yaml:36: /launches/1/aim: must be an aim point {lat, lon} or {azimuthDeg, rangeKm} from the launch site (got a mapping)",
+      "s.yaml:36: /launches/1/aim: must be a named aim area, an aim point {lat, lon}, or {azimuthDeg, rangeKm} from the launch site (got a mapping)",
     ],
   ],
   [
@@ -248,6 +247,86 @@ const INVALID: [string, string, string[]][] = [
     [
       "s.yaml:18: /sensors/1: must be a catalogue sensor {catalog: NAME} or an inline sensor {type: radar | space-ir, id, nation, ...} (got a mapping)",
     ],
+  ],
+  [
+    "unknown launch site name, with a hint",
+    edit("site: {lat: 39.2, lon: 125.67}\n    class: SRBM", "site: Sunnan\n    class: SRBM"),
+    [
+      's.yaml:34: /launches/1/site: unknown launch site "Sunnan" (did you mean "Sunan"?); known: Sunan, Pyongyang, Tongchang-ri, Sinpo, Wonsan-Kalma, Hamhung, Jangyon, Sukchon, Kusong',
+    ],
+  ],
+  [
+    "unknown aim area",
+    edit("aim: {lat: 42.15, lon: 137.03}", "aim: sea-of-okushiri"),
+    [
+      expect.stringMatching(
+        /^s\.yaml:29: \/launches\/0\/aim: unknown aim area "sea-of-okushiri" \(did you mean "sea-west-of-okushiri"\?\); known: /,
+      ) as unknown as string,
+    ],
+  ],
+  [
+    "unknown catalogue sensor, with a hint",
+    edit("  - type: space-ir\n", "  - catalog: USA-TPY2-SEONJU\n  - type: space-ir\n"),
+    [
+      expect.stringMatching(
+        /^s\.yaml:18: \/sensors\/1\/catalog: unknown catalogue sensor "USA-TPY2-SEONJU" \(did you mean "USA-TPY2-SEONGJU"\?\); known: /,
+      ) as unknown as string,
+    ],
+  ],
+  [
+    "catalogue override in SI units instead of the edge's",
+    edit(
+      "  - type: space-ir\n",
+      "  - catalog: USA-TPY2-SEONGJU\n    overrides: {rangeMaxM: 1200000}\n  - type: space-ir\n",
+    ),
+    [
+      expect.stringMatching(
+        /^s\.yaml:19: \/sensors\/1\/overrides\/rangeMaxM: unknown field; allowed: site, .*maxRangeKm/,
+      ) as unknown as string,
+    ],
+  ],
+  [
+    "catalogue override of the wrong type's field",
+    edit(
+      "  - type: space-ir\n",
+      "  - catalog: USA-TPY2-SEONGJU\n    overrides: {sigmaLosDeg: 0.01}\n  - type: space-ir\n",
+    ),
+    [
+      expect.stringMatching(
+        /^s\.yaml:19: \/sensors\/1\/overrides\/sigmaLosDeg: unknown field.*; allowed: site, /,
+      ) as unknown as string,
+    ],
+  ],
+  [
+    "catalogue override out of range",
+    edit(
+      "  - type: space-ir\n",
+      "  - catalog: USA-TPY2-SEONGJU\n    overrides: {revisitS: -1}\n  - type: space-ir\n",
+    ),
+    ["s.yaml:19: /sensors/1/overrides/revisitS: must be > 0 (got -1)"],
+  ],
+  [
+    "two catalogue sensors with the same default id",
+    edit(
+      "  - type: space-ir\n",
+      "  - catalog: USA-TPY2-SEONGJU\n  - catalog: USA-TPY2-SEONGJU\n  - type: space-ir\n",
+    ),
+    ['s.yaml:19: /sensors/2: duplicate sensor id "USA-TPY2-SEONGJU" (also /sensors/1); give one an id'],
+  ],
+  [
+    "catalogue sensor of a nation without a node",
+    edit("nations: [KOR, USA, JPN]\n", "nations: [KOR, USA]\n").replace(
+      "  - type: space-ir\n",
+      "  - catalog: JPN-FPS5-SADO\n  - type: space-ir\n",
+    ),
+    [
+      's.yaml:18: /sensors/1/catalog: sensor "JPN-FPS5-SADO" belongs to JPN, which runs no node here (see /nations)',
+    ],
+  ],
+  [
+    "inline radar whose minimum range exceeds its maximum",
+    edit("    refRangeKm: 600\n", "    refRangeKm: 600\n    minRangeKm: 950\n"),
+    ["s.yaml:12: /sensors/0/maxRangeKm: must be above minRangeKm"],
   ],
   [
     "drone with one waypoint",

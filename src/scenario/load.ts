@@ -13,10 +13,10 @@ import { Ajv, type ValidateFunction } from "ajv";
 import { UserError } from "../core/errors.ts";
 import { deg2rad, geodesicDirect, geodesicInverse } from "../core/geodesy.ts";
 import { parseEpoch } from "../core/time.ts";
+import { createSensor, type SensorSpec } from "../sensors/catalogue.ts";
 import { isNationCode } from "../world/nation.ts";
 import { defaultCatalogues, type ScenarioCatalogues } from "./catalogues.ts";
 import type {
-  InlineSensorSpec,
   LaunchSite,
   ProtectedArea,
   Scenario,
@@ -25,9 +25,15 @@ import type {
   ScenarioLaunch,
   ScenarioSensor,
 } from "./scenario.ts";
-import type { InlineRadar, InlineSpaceIr, LaunchEntry, ScenarioDocument } from "./schema.ts";
-import { ScenarioDocumentSchema } from "./schema.ts";
+import type { LaunchEntry, RadarOverrides, ScenarioDocument, SpaceIrOverrides } from "./schema.ts";
+import { RadarOverridesSchema, ScenarioDocumentSchema, SpaceIrOverridesSchema } from "./schema.ts";
 import { closest, problemsFromAjv } from "./schema-errors.ts";
+import {
+  inlineRadarToSi,
+  inlineSpaceIrToSi,
+  radarOverridesToSi,
+  spaceIrOverridesToSi,
+} from "./sensor-units.ts";
 import { type DocPath, type Problem, pointer, YamlSource } from "./yaml-source.ts";
 
 let compiled: ValidateFunction | null = null;
@@ -98,7 +104,7 @@ export function parseScenario(
 
   const doc = src.data as ScenarioDocument;
   const check = new Checker(src);
-  const scenario = convert(doc, file, catalogues, check);
+  const scenario = convert(doc, file, catalogues, src, check);
   if (check.problems.length > 0) fail(check.problems);
   return scenario;
 }
@@ -147,7 +153,13 @@ function timeOf(
   return t;
 }
 
-function convert(doc: ScenarioDocument, file: string, cat: ScenarioCatalogues, check: Checker): Scenario {
+function convert(
+  doc: ScenarioDocument,
+  file: string,
+  cat: ScenarioCatalogues,
+  src: YamlSource,
+  check: Checker,
+): Scenario {
   let epochMs = Number.NaN;
   try {
     epochMs = parseEpoch(doc.epoch, "epoch");
@@ -168,12 +180,20 @@ function convert(doc: ScenarioDocument, file: string, cat: ScenarioCatalogues, c
     });
   };
 
-  const sensors = doc.sensors.map((s, i) => convertSensor(s, i, cat, nations, check));
-  uniqueIds(
-    sensors.map((s) => s.id),
-    "sensors",
-  );
-  // A duplicate from a catalogue default id is reported at the entry, not at a missing `id` key.
+  const sensors = doc.sensors
+    .map((s, i) => convertSensor(s, i, cat, nations, src, check))
+    .filter((s): s is ScenarioSensor => s !== null);
+  // Sensor ids default to the catalogue name: report a clash at the entry, which may lack an `id` key.
+  const sensorIds = new Map<string, number>();
+  for (const s of sensors) {
+    const first = sensorIds.get(s.id);
+    if (first !== undefined) {
+      check.add(
+        ["sensors", s.index],
+        `duplicate sensor id "${s.id}" (also /sensors/${first}); give one an id`,
+      );
+    } else sensorIds.set(s.id, s.index);
+  }
   const launches = (doc.launches ?? []).map((l, i) => convertLaunch(l, i, epochMs, durationS, cat, check));
   uniqueIds(
     launches.map((l) => l.id),
@@ -190,12 +210,22 @@ function convert(doc: ScenarioDocument, file: string, cat: ScenarioCatalogues, c
       nation: nation !== null && isNationCode(nation) ? nation : null,
       tS: timeOf(a.time, epochMs, durationS, ["airMovers", i, "time"], "start time", check),
       rcsM2: a.rcsM2,
-      waypoints: a.waypoints.map((w) => ({
-        latRad: deg2rad(w.lat),
-        lonRad: deg2rad(w.lon),
-        hM: w.altM,
-        speedMps: w.speedMps,
-      })),
+      waypoints: a.waypoints.map((w, k) => {
+        const speed = w.speedMps ?? a.speedMps;
+        if (k > 0 && speed === undefined) {
+          check.add(
+            ["airMovers", i, "waypoints", k, "speedMps"],
+            "is required: this leg has no speed (or give the mover a speedMps)",
+          );
+        }
+        return {
+          latRad: deg2rad(w.lat),
+          lonRad: deg2rad(w.lon),
+          hM: w.altM,
+          speedMps: speed ?? 0,
+          holdS: w.holdS ?? 0,
+        };
+      }),
     };
   });
   uniqueIds(
@@ -278,10 +308,12 @@ function convertLaunch(
   const tS = timeOf(l.time, epochMs, durationS, at("time"), "launch time", check);
 
   let site: LaunchSite = { name: null, latRad: 0, lonRad: 0, hM: 0 };
+  let placed = true; // false when the site or aim name is unknown: distance checks would mislead
   if (typeof l.site === "string") {
     const found = cat.launchSite(l.site);
-    if (found) site = { name: l.site, ...found };
+    if (found) site = { ...found };
     else {
+      placed = false;
       const names = cat.launchSiteNames();
       check.add(
         at("site"),
@@ -305,9 +337,23 @@ function convertLaunch(
   }
 
   let aim = { latRad: site.latRad, lonRad: site.lonRad };
+  let aimName: string | null = null;
   let aimAzimuthRad = 0;
   let aimRangeM = 0;
-  if ("azimuthDeg" in l.aim) {
+  if (typeof l.aim === "string") {
+    const found = cat.aimArea(l.aim);
+    if (found) {
+      aimName = found.name;
+      aim = { latRad: found.latRad, lonRad: found.lonRad };
+      const inv = geodesicInverse(site.latRad, site.lonRad, aim.latRad, aim.lonRad);
+      aimAzimuthRad = inv.azimuth1;
+      aimRangeM = inv.distanceM;
+    } else {
+      placed = false;
+      const names = cat.aimAreaNames();
+      check.add(at("aim"), `unknown aim area "${l.aim}"${suggestion(l.aim, names)}; known: ${listOf(names)}`);
+    }
+  } else if ("azimuthDeg" in l.aim) {
     aimAzimuthRad = deg2rad(l.aim.azimuthDeg);
     aimRangeM = l.aim.rangeKm * 1000;
     const p = geodesicDirect(site.latRad, site.lonRad, aimAzimuthRad, aimRangeM);
@@ -318,7 +364,9 @@ function convertLaunch(
     aimAzimuthRad = inv.azimuth1;
     aimRangeM = inv.distanceM;
   }
-  if (aimRangeM < MIN_AIM_DISTANCE_M) {
+  if (!placed) {
+    // already reported
+  } else if (aimRangeM < MIN_AIM_DISTANCE_M) {
     check.add(
       at("aim"),
       `aim point is ${aimRangeM.toFixed(0)} m from the launch site; it must be at least 1 km away`,
@@ -350,6 +398,7 @@ function convertLaunch(
     site,
     missileClass: l.class,
     trajectory: l.trajectory,
+    aimName,
     aim,
     aimAzimuthRad,
     aimRangeM,
@@ -358,96 +407,81 @@ function convertLaunch(
   };
 }
 
+let overrideValidators: { radar: ValidateFunction; "space-ir": ValidateFunction } | null = null;
+function overridesValidator(type: "radar" | "space-ir"): ValidateFunction {
+  overrideValidators ??= {
+    radar: new Ajv({ allErrors: true, verbose: true, strict: true }).compile(RadarOverridesSchema),
+    "space-ir": new Ajv({ allErrors: true, verbose: true, strict: true }).compile(SpaceIrOverridesSchema),
+  };
+  return overrideValidators[type];
+}
+
 function convertSensor(
   s: ScenarioDocument["sensors"][number],
   i: number,
   cat: ScenarioCatalogues,
   nations: readonly string[],
+  src: YamlSource,
   check: Checker,
-): ScenarioSensor {
+): ScenarioSensor | null {
+  const at = (...rest: (string | number)[]): DocPath => ["sensors", i, ...rest];
+  const line = check.lineOf(at());
+  let spec: SensorSpec;
   if ("catalog" in s) {
     const entry = cat.sensor(s.catalog);
     if (!entry) {
       const names = cat.sensorNames();
       check.add(
-        ["sensors", i, "catalog"],
-        `unknown catalogue sensor "${s.catalog}"${suggestion(s.catalog, names)}; known: ${listOf(names)}`,
+        at("catalog"),
+        `unknown catalogue sensor "${s.catalog}"${suggestion(s.catalog, names)}; known: ${listOf(names, 30)}`,
       );
-      return { source: "catalog", id: s.id ?? s.catalog, catalogName: s.catalog, overrides: {}, index: i };
+      return null;
     }
     if (!nations.includes(entry.nation)) {
       check.add(
-        ["sensors", i, "catalog"],
+        at("catalog"),
         `sensor "${s.catalog}" belongs to ${entry.nation}, which runs no node here (see /nations)`,
       );
     }
+    // Overrides use the inline field names of the entry's type; checked now that the type is known.
     const overrides = s.overrides ?? {};
-    for (const problem of cat.checkOverrides(s.catalog, overrides)) {
-      check.add(["sensors", i, "overrides", ...problem.path], problem.reason, problem.key);
+    const validate = overridesValidator(entry.type);
+    if (!validate(overrides)) {
+      for (const p of problemsFromAjv(validate.errors ?? [], src, at("overrides"))) check.problems.push(p);
+      return null;
     }
-    return { source: "catalog", id: s.id ?? entry.defaultId, catalogName: s.catalog, overrides, index: i };
-  }
-  if (!nations.includes(s.nation)) {
-    check.add(["sensors", i, "nation"], `nation ${s.nation} runs no node in this scenario (see /nations)`);
-  }
-  if (s.type === "radar") {
-    if ((s.maxElevationDeg ?? 90) <= (s.minElevationDeg ?? 0)) {
-      check.add(["sensors", i, "maxElevationDeg"], "must be above minElevationDeg");
-    }
-    if (s.maxRangeKm <= (s.minRangeKm ?? 0))
-      check.add(["sensors", i, "maxRangeKm"], "must be above minRangeKm");
-  }
-  return { source: "inline", id: s.id, spec: inlineSensorSpec(s), index: i };
-}
-
-/** Edge units (degrees, km) → SI for an inline sensor. Catalogue overrides use the same fields. */
-export function inlineSensorSpec(s: InlineRadar | InlineSpaceIr): InlineSensorSpec {
-  if (s.type === "radar") {
-    return {
-      type: "radar",
-      id: s.id,
-      nation: s.nation,
-      site: { latRad: deg2rad(s.site.lat), lonRad: deg2rad(s.site.lon), hM: (s.site.altKm ?? 0) * 1000 },
-      boresightAzRad: deg2rad(s.boresightAzDeg ?? 0),
-      halfWidthAzRad: deg2rad(s.azHalfWidthDeg ?? 180),
-      elMinRad: deg2rad(s.minElevationDeg ?? 0),
-      elMaxRad: deg2rad(s.maxElevationDeg ?? 90),
-      rangeMinM: (s.minRangeKm ?? 0) * 1000,
-      rangeMaxM: s.maxRangeKm * 1000,
-      refRangeM: s.refRangeKm * 1000,
-      pfa: s.pfa ?? 1e-6,
-      sigmaRangeM: s.sigmaRangeM,
-      sigmaAzRad: deg2rad(s.sigmaAzDeg),
-      sigmaElRad: deg2rad(s.sigmaElDeg),
-      sigmaRangeRateMps: s.sigmaRangeRateMps ?? null,
-      revisitS: s.revisitS,
-      latencyS: s.latencyS ?? 0,
-      scanOffsetS: s.scanOffsetS ?? 0,
-      falseAlarmsPerScan: s.falseAlarmsPerScan ?? 0,
+    spec = {
+      catalogue: s.catalog,
+      id: s.id ?? s.catalog,
+      overrides:
+        entry.type === "radar"
+          ? radarOverridesToSi(overrides as RadarOverrides)
+          : spaceIrOverridesToSi(overrides as SpaceIrOverrides),
     };
+  } else {
+    if (!nations.includes(s.nation)) {
+      check.add(at("nation"), `nation ${s.nation} runs no node in this scenario (see /nations)`);
+    }
+    if (s.type === "radar") {
+      if ((s.maxElevationDeg ?? 90) <= (s.minElevationDeg ?? 0)) {
+        check.add(at("maxElevationDeg"), "must be above minElevationDeg");
+        return null;
+      }
+      if (s.maxRangeKm <= (s.minRangeKm ?? 0)) {
+        check.add(at("maxRangeKm"), "must be above minRangeKm");
+        return null;
+      }
+    }
+    spec = s.type === "radar" ? inlineRadarToSi(s) : inlineSpaceIrToSi(s);
   }
-  const sat = s.satellite;
-  return {
-    type: "space-ir",
-    id: s.id,
-    nation: s.nation,
-    orbit:
-      "geoLonDeg" in sat
-        ? { type: "geo", lonRad: deg2rad(sat.geoLonDeg) }
-        : { type: "fixed", latRad: deg2rad(sat.lat), lonRad: deg2rad(sat.lon), altitudeM: sat.altKm * 1000 },
-    fieldOfRegard: s.fieldOfRegard
-      ? {
-          centerLatRad: deg2rad(s.fieldOfRegard.lat),
-          centerLonRad: deg2rad(s.fieldOfRegard.lon),
-          halfAngleRad: deg2rad(s.fieldOfRegard.halfAngleDeg),
-        }
-      : null,
-    minAltitudeM: (s.minAltitudeKm ?? 10) * 1000,
-    pd: s.pd ?? 0.95,
-    sigmaLosRad: deg2rad(s.sigmaLosDeg),
-    revisitS: s.revisitS,
-    latencyS: s.latencyS ?? 0,
-    scanOffsetS: s.scanOffsetS ?? 0,
-    falseAlarmsPerScan: s.falseAlarmsPerScan ?? 0,
-  };
+  // The sensor model has the last word on its parameters (combinations the schema cannot see).
+  try {
+    createSensor(spec);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    check.add(at(), err.message);
+    return null;
+  }
+  const id = "catalogue" in spec ? (spec.id ?? spec.catalogue) : spec.id;
+  return { id, spec, index: i, line };
 }

@@ -2,8 +2,7 @@
  * The internal scenario: what `load.ts` makes of a scenario file once it is valid. SI units,
  * radians, and times in seconds since the epoch — no degrees, kilometres or ISO text past here.
  */
-import type { RadarParams } from "../sensors/radar.ts";
-import type { SpaceInfraredParams } from "../sensors/space-infrared.ts";
+import type { SensorSpec } from "../sensors/catalogue.ts";
 import type { AllyCode, NationCode } from "../world/nation.ts";
 import type { SharingMode, TrajectoryName } from "./schema.ts";
 
@@ -32,6 +31,8 @@ export interface ScenarioLaunch {
   readonly site: LaunchSite;
   readonly missileClass: string;
   readonly trajectory: TrajectoryName;
+  /** Named aim area, or null when the aim was given as a point or azimuth/range. */
+  readonly aimName: string | null;
   /**
    * The aim point. When the file gave an azimuth and range, this is the point they reach on the
    * ellipsoid (geodesic direct problem), and `aimAzimuthRad` / `aimRangeM` keep what was written.
@@ -41,12 +42,15 @@ export interface ScenarioLaunch {
   readonly aimRangeM: number;
   /** Apogee (above the ellipsoid) the flight should be solved for, m; null: let the trajectory type decide. */
   readonly apogeeM: number | null;
+  /** Fragments released at warhead separation; > 0 also drops the spent stages as debris. */
   readonly debrisCount: number;
 }
 
 export interface ScenarioWaypoint extends GeoPoint {
-  /** Ground speed on the leg that starts here, m/s. */
+  /** Ground speed on the leg that ends here, m/s (the first waypoint's is unused). */
   readonly speedMps: number;
+  /** Loiter here before the next leg, s. */
+  readonly holdS: number;
 }
 
 export interface ScenarioAirMover {
@@ -77,31 +81,16 @@ export interface ScenarioInject {
 }
 
 /**
- * A sensor as the scenario asks for it. Catalogue sensors keep their name and overrides (applied by
- * `build.ts` through the sensor catalogue); inline sensors carry their full specification in SI.
+ * A sensor as the scenario asks for it: the sensor catalogue's own spec (a catalogue name with SI
+ * overrides, or a full inline specification), ready for `createSensor`.
  */
-export type ScenarioSensor =
-  | {
-      readonly source: "catalog";
-      readonly id: string;
-      readonly catalogName: string;
-      readonly overrides: Readonly<Record<string, unknown>>;
-      readonly index: number;
-    }
-  | {
-      readonly source: "inline";
-      readonly id: string;
-      readonly spec: InlineSensorSpec;
-      readonly index: number;
-    };
-
-export type InlineSensorSpec = InlineRadarSpec | InlineSpaceIrSpec;
-
-/** An inline radar is exactly the radar model's parameters (src/sensors/radar.ts). */
-export type InlineRadarSpec = RadarParams & { readonly type: "radar" };
-
-/** An inline space infrared sensor is exactly the model's parameters (src/sensors/space-infrared.ts). */
-export type InlineSpaceIrSpec = SpaceInfraredParams & { readonly type: "space-ir" };
+export interface ScenarioSensor {
+  readonly id: string;
+  readonly spec: SensorSpec;
+  /** Index in /sensors and line in the file, for messages from later stages. */
+  readonly index: number;
+  readonly line: number;
+}
 
 export interface Scenario {
   /** The file it came from (as given), for messages. */

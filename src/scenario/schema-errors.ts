@@ -107,7 +107,12 @@ function reasonFor(e: ErrorObject, value: unknown): string {
  * Problems from ajv errors (ajv must run with `allErrors: true, verbose: true` so each error
  * carries its schema and parent schema).
  */
-export function problemsFromAjv(errors: readonly ErrorObject[], src: YamlSource): Problem[] {
+export function problemsFromAjv(
+  errors: readonly ErrorObject[],
+  src: YamlSource,
+  /** Where the validated value sits in the document, when it is not the whole document. */
+  base: DocPath = [],
+): Problem[] {
   const suppressed = new Set<ErrorObject>();
   const unions = errors
     .filter((e) => e.keyword === "anyOf")
@@ -124,7 +129,7 @@ export function problemsFromAjv(errors: readonly ErrorObject[], src: YamlSource)
         (e.instancePath === u.instancePath || e.instancePath.startsWith(`${u.instancePath}/`)),
     );
     const branches = u.schema as SchemaNode[];
-    const value = src.valueAt(parsePointer(u.instancePath));
+    const value = src.valueAt([...base, ...parsePointer(u.instancePath)]);
     const scores = branches.map((b) => branchScore(b, value));
     // A discriminator value (`type: space-radar`) that no branch accepts means no branch was meant.
     const discriminated = branches.some((b) => discriminatorState(b, value) !== "none");
@@ -149,24 +154,24 @@ export function problemsFromAjv(errors: readonly ErrorObject[], src: YamlSource)
   const problems: Problem[] = [];
   for (const e of errors) {
     if (suppressed.has(e)) continue;
-    const base: (string | number)[] = parsePointer(e.instancePath);
-    let path: DocPath = base;
+    const here: DocPath = [...base, ...parsePointer(e.instancePath)];
+    let path: DocPath = here;
     let reason: string;
     let line: number;
     if (e.keyword === "required") {
-      path = [...base, e.params.missingProperty as string];
+      path = [...here, e.params.missingProperty as string];
       reason = "is required but missing";
-      line = src.lineOf(base);
+      line = src.lineOf(here);
     } else if (e.keyword === "additionalProperties") {
       const extra = e.params.additionalProperty as string;
-      path = [...base, extra];
+      path = [...here, extra];
       const known = Object.keys(((e.parentSchema as SchemaNode)?.properties ?? {}) as object);
       const hint = closest(extra, known);
       reason = `unknown field${hint ? ` (did you mean "${hint}"?)` : ""}; allowed: ${known.join(", ")}`;
       line = src.lineOf(path, true);
     } else {
-      reason = reasonFor(e, src.valueAt(base));
-      line = src.lineOf(base);
+      reason = reasonFor(e, src.valueAt(here));
+      line = src.lineOf(here);
     }
     const key = `${line}|${path.join("/")}|${reason}`;
     if (seen.has(key)) continue;

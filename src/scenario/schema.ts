@@ -69,7 +69,8 @@ export const CatalogueSensorSchema = Type.Object(
     id: Type.Optional(Identifier),
     overrides: Type.Optional(
       Type.Record(Type.String(), Type.Unknown(), {
-        description: "catalogue fields to replace, in the same units as an inline sensor",
+        description:
+          "fields to replace, with the names and units of an inline sensor of the same type (checked against the catalogue entry's type)",
       }),
     ),
   },
@@ -80,91 +81,97 @@ export const CatalogueSensorSchema = Type.Object(
  * A ground or ship radar written out in full: the fields of the radar model (src/sensors/radar.ts)
  * in edge units. Optional fields show their default in the schema.
  */
-export const InlineRadarSchema = Type.Object(
-  {
-    type: Type.Literal("radar"),
-    id: Identifier,
-    nation: AllyCodeSchema,
-    site: GeoPointSchema,
-    boresightAzDeg: Type.Optional(
-      Type.Number({
-        minimum: 0,
-        exclusiveMaximum: 360,
-        default: 0,
-        description: "sector centre, from north",
-      }),
-    ),
-    azHalfWidthDeg: Type.Optional(
-      Type.Number({ exclusiveMinimum: 0, maximum: 180, default: 180, description: "180: all-round" }),
-    ),
-    minElevationDeg: Type.Optional(Type.Number({ minimum: -10, maximum: 89, default: 0 })),
-    maxElevationDeg: Type.Optional(Type.Number({ minimum: 1, maximum: 90, default: 90 })),
-    minRangeKm: Type.Optional(Type.Number({ minimum: 0, default: 0 })),
-    maxRangeKm: Type.Number({ exclusiveMinimum: 0, maximum: 10000 }),
-    refRangeKm: Type.Number({
-      exclusiveMinimum: 0,
-      maximum: 20000,
-      description: "range at which a 1 m² target is detected with probability 0.5",
+const RADAR_FIELDS = {
+  site: GeoPointSchema,
+  boresightAzDeg: Type.Optional(
+    Type.Number({
+      minimum: 0,
+      exclusiveMaximum: 360,
+      default: 0,
+      description: "sector centre, from north",
     }),
-    pfa: Type.Optional(
-      Type.Number({
-        exclusiveMinimum: 0,
-        exclusiveMaximum: 0.5,
-        default: 1e-6,
-        description: "per-cell false-alarm probability",
-      }),
-    ),
-    revisitS: Type.Number({ exclusiveMinimum: 0, maximum: 3600 }),
-    scanOffsetS: Type.Optional(Type.Number({ minimum: 0, default: 0 })),
-    sigmaRangeM: Type.Number({ exclusiveMinimum: 0 }),
-    sigmaAzDeg: Type.Number({ exclusiveMinimum: 0 }),
-    sigmaElDeg: Type.Number({ exclusiveMinimum: 0 }),
-    sigmaRangeRateMps: Type.Optional(
-      Type.Number({ exclusiveMinimum: 0, description: "absent: no range rate" }),
-    ),
-    falseAlarmsPerScan: Type.Optional(Type.Number({ minimum: 0, default: 0 })),
-    latencyS: Type.Optional(Type.Number({ minimum: 0, maximum: 600, default: 0 })),
-  },
+  ),
+  azHalfWidthDeg: Type.Optional(
+    Type.Number({ exclusiveMinimum: 0, maximum: 180, default: 180, description: "180: all-round" }),
+  ),
+  minElevationDeg: Type.Optional(Type.Number({ minimum: -10, maximum: 89, default: 0 })),
+  maxElevationDeg: Type.Optional(Type.Number({ minimum: 1, maximum: 90, default: 90 })),
+  minRangeKm: Type.Optional(Type.Number({ minimum: 0, default: 0 })),
+  maxRangeKm: Type.Number({ exclusiveMinimum: 0, maximum: 10000 }),
+  refRangeKm: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 20000,
+    description: "range at which a 1 m² target is detected with probability 0.5",
+  }),
+  pfa: Type.Optional(
+    Type.Number({
+      exclusiveMinimum: 0,
+      exclusiveMaximum: 0.5,
+      default: 1e-6,
+      description: "per-cell false-alarm probability",
+    }),
+  ),
+  revisitS: Type.Number({ exclusiveMinimum: 0, maximum: 3600 }),
+  scanOffsetS: Type.Optional(Type.Number({ minimum: 0, default: 0 })),
+  sigmaRangeM: Type.Number({ exclusiveMinimum: 0 }),
+  sigmaAzDeg: Type.Number({ exclusiveMinimum: 0 }),
+  sigmaElDeg: Type.Number({ exclusiveMinimum: 0 }),
+  sigmaRangeRateMps: Type.Optional(
+    Type.Number({ exclusiveMinimum: 0, description: "absent: no range rate" }),
+  ),
+  falseAlarmsPerScan: Type.Optional(Type.Number({ minimum: 0, default: 0 })),
+  latencyS: Type.Optional(Type.Number({ minimum: 0, maximum: 600, default: 0 })),
+};
+
+export const InlineRadarSchema = Type.Object(
+  { type: Type.Literal("radar"), id: Identifier, nation: AllyCodeSchema, ...RADAR_FIELDS },
   { additionalProperties: false },
 );
+
+/** Catalogue radar overrides: any radar field, in the same units. */
+export const RadarOverridesSchema = Type.Partial(Type.Object(RADAR_FIELDS, { additionalProperties: false }));
 
 /**
  * A space-based infrared early-warning sensor (sees burning boosters only): the fields of the model
  * in src/sensors/space-infrared.ts in edge units.
  */
-export const InlineSpaceIrSchema = Type.Object(
-  {
-    type: Type.Literal("space-ir"),
-    id: Identifier,
-    nation: AllyCodeSchema,
-    satellite: Type.Union(
-      [
-        Type.Object({ geoLonDeg: Longitude }, { additionalProperties: false }),
-        Type.Object(
-          { lat: Latitude, lon: Longitude, altKm: Type.Number({ minimum: 150, maximum: 100000 }) },
-          { additionalProperties: false },
-        ),
-      ],
-      { description: "a geostationary slot {geoLonDeg} or a fixed point {lat, lon, altKm}" },
-    ),
-    fieldOfRegard: Type.Optional(
+const SPACE_IR_FIELDS = {
+  satellite: Type.Union(
+    [
+      Type.Object({ geoLonDeg: Longitude }, { additionalProperties: false }),
       Type.Object(
-        { lat: Latitude, lon: Longitude, halfAngleDeg: Type.Number({ exclusiveMinimum: 0, maximum: 90 }) },
-        {
-          additionalProperties: false,
-          description: "cone around the line of sight to a ground point; absent: whole disk",
-        },
+        { lat: Latitude, lon: Longitude, altKm: Type.Number({ minimum: 150, maximum: 100000 }) },
+        { additionalProperties: false },
       ),
+    ],
+    { description: "a geostationary slot {geoLonDeg} or a fixed point {lat, lon, altKm}" },
+  ),
+  fieldOfRegard: Type.Optional(
+    Type.Object(
+      { lat: Latitude, lon: Longitude, halfAngleDeg: Type.Number({ exclusiveMinimum: 0, maximum: 90 }) },
+      {
+        additionalProperties: false,
+        description: "cone around the line of sight to a ground point; absent: whole disk",
+      },
     ),
-    minAltitudeKm: Type.Optional(Type.Number({ minimum: 0, maximum: 200, default: 10 })),
-    pd: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 0.95 })),
-    sigmaLosDeg: Type.Number({ exclusiveMinimum: 0, maximum: 5, description: "σ of the line of sight" }),
-    revisitS: Type.Number({ exclusiveMinimum: 0, maximum: 3600 }),
-    scanOffsetS: Type.Optional(Type.Number({ minimum: 0, default: 0 })),
-    latencyS: Type.Optional(Type.Number({ minimum: 0, maximum: 600, default: 0 })),
-    falseAlarmsPerScan: Type.Optional(Type.Number({ minimum: 0, default: 0 })),
-  },
+  ),
+  minAltitudeKm: Type.Optional(Type.Number({ minimum: 0, maximum: 200, default: 10 })),
+  pd: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 0.95 })),
+  sigmaLosDeg: Type.Number({ exclusiveMinimum: 0, maximum: 5, description: "σ of the line of sight" }),
+  revisitS: Type.Number({ exclusiveMinimum: 0, maximum: 3600 }),
+  scanOffsetS: Type.Optional(Type.Number({ minimum: 0, default: 0 })),
+  latencyS: Type.Optional(Type.Number({ minimum: 0, maximum: 600, default: 0 })),
+  falseAlarmsPerScan: Type.Optional(Type.Number({ minimum: 0, default: 0 })),
+};
+
+export const InlineSpaceIrSchema = Type.Object(
+  { type: Type.Literal("space-ir"), id: Identifier, nation: AllyCodeSchema, ...SPACE_IR_FIELDS },
   { additionalProperties: false },
+);
+
+/** Catalogue space-infrared overrides: any field, in the same units. */
+export const SpaceIrOverridesSchema = Type.Partial(
+  Type.Object(SPACE_IR_FIELDS, { additionalProperties: false }),
 );
 
 export const SensorEntrySchema = Type.Union([CatalogueSensorSchema, InlineRadarSchema, InlineSpaceIrSchema], {
@@ -178,6 +185,7 @@ export const LaunchSiteSchema = Type.Union([Type.String({ minLength: 1 }), GeoPo
 
 export const AimSchema = Type.Union(
   [
+    Type.String({ minLength: 1 }),
     Type.Object({ lat: Latitude, lon: Longitude }, { additionalProperties: false }),
     Type.Object(
       {
@@ -187,7 +195,9 @@ export const AimSchema = Type.Union(
       { additionalProperties: false },
     ),
   ],
-  { description: "an aim point {lat, lon} or {azimuthDeg, rangeKm} from the launch site" },
+  {
+    description: "a named aim area, an aim point {lat, lon}, or {azimuthDeg, rangeKm} from the launch site",
+  },
 );
 
 export const LaunchSchema = Type.Object(
@@ -202,7 +212,12 @@ export const LaunchSchema = Type.Object(
       Type.Number({ exclusiveMinimum: 0, maximum: 15000, description: "apogee to solve for (lofted)" }),
     ),
     debris: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 1000, description: "debris objects released after burnout" }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 1000,
+        description:
+          "fragments released at warhead separation; with any (> 0) the spent stages fall as debris too. Absent or 0: the missile flies alone",
+      }),
     ),
   },
   { additionalProperties: false },
@@ -213,11 +228,14 @@ export const WaypointSchema = Type.Object(
     lat: Latitude,
     lon: Longitude,
     altM: Type.Number({ minimum: -500, maximum: 30000, description: "above the ellipsoid" }),
-    speedMps: Type.Number({
-      exclusiveMinimum: 0,
-      maximum: 1000,
-      description: "ground speed on the leg that starts here",
-    }),
+    speedMps: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1000,
+        description: "ground speed on the leg that ENDS here (default: the mover's speedMps)",
+      }),
+    ),
+    holdS: Type.Optional(Type.Number({ minimum: 0, description: "loiter here before the next leg" })),
   },
   { additionalProperties: false },
 );
@@ -231,6 +249,13 @@ export const AirMoverSchema = Type.Object(
     nation: Type.Optional(Type.String({ minLength: 3, maxLength: 3, description: "ISO alpha-3 code" })),
     time: ScenarioTime,
     rcsM2: Type.Number({ exclusiveMinimum: 0, maximum: 1000 }),
+    speedMps: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1000,
+        description: "ground speed of legs without their own",
+      }),
+    ),
     waypoints: Type.Array(WaypointSchema, { minItems: 2 }),
   },
   { additionalProperties: false },
@@ -300,6 +325,8 @@ export type ScenarioDocument = Static<typeof ScenarioDocumentSchema>;
 export type SensorEntry = Static<typeof SensorEntrySchema>;
 export type InlineRadar = Static<typeof InlineRadarSchema>;
 export type InlineSpaceIr = Static<typeof InlineSpaceIrSchema>;
+export type RadarOverrides = Static<typeof RadarOverridesSchema>;
+export type SpaceIrOverrides = Static<typeof SpaceIrOverridesSchema>;
 export type LaunchEntry = Static<typeof LaunchSchema>;
 export type AirMoverEntry = Static<typeof AirMoverSchema>;
 export type SharingMode = Static<typeof SharingModeSchema>;

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { rad2deg } from "../../core/geodesy.ts";
 import { isoAt } from "../../core/time.ts";
-import { type PlannedLaunch, planLaunches } from "../../scenario/build.ts";
+import { buildAirMovers, type PlannedLaunch, planLaunches } from "../../scenario/build.ts";
 import { loadScenarioFile } from "../../scenario/load.ts";
 
 /** One launch's ground truth as printed by `allylink truth` (degrees, km, s at this edge). */
@@ -38,14 +38,37 @@ export function launchTruth(p: PlannedLaunch, epochMs: number): LaunchTruth {
   };
 }
 
-/** Ground truth of a scenario file: its launches' planned flights. */
-export function scenarioTruth(file: string): { scenario: string; epoch: string; launches: LaunchTruth[] } {
+/** One air mover's ground truth: when it flies (UTC) and for how long. */
+export interface AirMoverTruth {
+  id: string;
+  kind: string;
+  startTime: string;
+  endTime: string;
+  durationS: number;
+}
+
+export interface ScenarioTruth {
+  scenario: string;
+  epoch: string;
+  launches: LaunchTruth[];
+  airMovers: AirMoverTruth[];
+}
+
+/** Ground truth of a scenario file: its launches' planned flights and its air movers' schedules. */
+export function scenarioTruth(file: string): ScenarioTruth {
   const scenario = loadScenarioFile(file);
   const planned = planLaunches(scenario);
   return {
     scenario: scenario.name,
     epoch: isoAt(scenario.epochMs, 0),
     launches: planned.map((p) => launchTruth(p, scenario.epochMs)),
+    airMovers: buildAirMovers(scenario).map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      startTime: isoAt(scenario.epochMs, m.tStart),
+      endTime: isoAt(scenario.epochMs, m.tEnd),
+      durationS: round(m.tEnd - m.tStart, 1),
+    })),
   };
 }
 
@@ -89,7 +112,7 @@ export function register(program: Command): void {
     .command("truth")
     .description("print the ground truth of a scenario's launches (apogee, flight time, range, impact)")
     .argument("<file>", "scenario file")
-    .option("--json", "print one JSON object {scenario, epoch, launches: [...]}")
+    .option("--json", "print one JSON object {scenario, epoch, launches: [...], airMovers: [...]}")
     .action((file: string, opts: { json?: boolean }) => {
       const truth = scenarioTruth(file);
       if (opts.json) {
@@ -99,5 +122,11 @@ export function register(program: Command): void {
       process.stdout.write(`${truth.scenario} (epoch ${truth.epoch})\n`);
       if (truth.launches.length === 0) process.stdout.write("no launches\n");
       else process.stdout.write(`${table(truth.launches)}\n`);
+      for (const m of truth.airMovers) {
+        const clock = (iso: string) => iso.slice(11, 19);
+        process.stdout.write(
+          `${m.kind} ${m.id}: ${clock(m.startTime)}–${clock(m.endTime)} UTC (${(m.durationS / 60).toFixed(0)} min)\n`,
+        );
+      }
     });
 }
