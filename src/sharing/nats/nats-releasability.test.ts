@@ -172,6 +172,26 @@ describe("releasability enforced by the transport (application checks off)", () 
   });
 });
 
+describe("the policy check inside the transport", () => {
+  it("a transport given the policy refuses a disallowed flow before it reaches NATS", async () => {
+    const guarded = await nodeTransport(cluster, "KOR", "kor-guarded", { policy });
+    try {
+      await expect(
+        guarded.publish(shareSubject("KOR", "JPN", "Warning"), new Uint8Array([1]), {
+          msgId: "KOR.kor-guarded.1",
+        }),
+      ).rejects.toThrow(/policy has no flow KOR→JPN for Warning/);
+      await expect(
+        guarded.publish("share.KOR.rel.JPN.bogus", new Uint8Array([1]), { msgId: "KOR.kor-guarded.2" }),
+      ).rejects.toThrow(/not a sharing subject/);
+      expect(guarded.stats.refused).toBe(2);
+      expect(guarded.stats.published).toBe(0);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
 describe("releasability with the application checks on", () => {
   it("a KOR-only track is never accepted at JPN, and the sender never sends it", async () => {
     const receiver = receiverFor("JPN", true);
