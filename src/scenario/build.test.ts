@@ -65,6 +65,24 @@ describe("buildScenario", () => {
     expect(d1.tEnd - d1.tStart).toBeCloseTo(lengthM / 28 + 600, 6);
   });
 
+  it("flies the shipped SRBM salvo: eight launches, each within 1 km of its aim, apogees of tens of km", () => {
+    const built = buildScenario(loadScenarioFile(shipped("srbm-salvo-east-sea.yaml")));
+    expect(built.launches.map((p) => p.launch.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `SRBM-${i}`));
+    for (const { launch, flight } of built.launches) {
+      const s = flight.summary;
+      expect(s.aimErrorM, launch.id).toBeLessThan(1000);
+      // Public record of 5 Jun 2022: altitudes 25–90 km; the generic class flies a little higher.
+      expect(s.apogeeM / 1000, launch.id).toBeGreaterThan(25);
+      expect(s.apogeeM / 1000, launch.id).toBeLessThan(110);
+      expect(s.groundRangeM / 1000, launch.id).toBeGreaterThanOrEqual(109);
+      expect(flight.tEnd, launch.id).toBeLessThan(built.scenario.durationS);
+    }
+    // Launches are spread over the 35-minute window the JCS reported (09:08–09:43 KST).
+    const times = built.launches.map((p) => p.launch.tS);
+    expect(Math.max(...times) - Math.min(...times)).toBe(35 * 60);
+    expect(built.sensors).toHaveLength(9);
+  });
+
   const DEBRIS = `name: debris
 epoch: 2024-01-01T00:00:00Z
 durationS: 1000

@@ -106,6 +106,19 @@ function table(rows: LaunchTruth[]): string {
   return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
+/** The readable form: a header, a table of launches, one line per air mover. */
+export function formatTruth(truth: ScenarioTruth): string {
+  const clock = (iso: string) => iso.slice(11, 19);
+  const lines = [`${truth.scenario} (epoch ${truth.epoch})`];
+  lines.push(truth.launches.length === 0 ? "no launches" : table(truth.launches));
+  for (const m of truth.airMovers) {
+    lines.push(
+      `${m.kind} ${m.id}: ${clock(m.startTime)}–${clock(m.endTime)} UTC (${(m.durationS / 60).toFixed(0)} min)`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
 /** `allylink truth FILE [--json]`: the planned flight of every launch in a scenario. */
 export function register(program: Command): void {
   program
@@ -119,14 +132,6 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify(truth)}\n`);
         return;
       }
-      process.stdout.write(`${truth.scenario} (epoch ${truth.epoch})\n`);
-      if (truth.launches.length === 0) process.stdout.write("no launches\n");
-      else process.stdout.write(`${table(truth.launches)}\n`);
-      for (const m of truth.airMovers) {
-        const clock = (iso: string) => iso.slice(11, 19);
-        process.stdout.write(
-          `${m.kind} ${m.id}: ${clock(m.startTime)}–${clock(m.endTime)} UTC (${(m.durationS / 60).toFixed(0)} min)\n`,
-        );
-      }
+      process.stdout.write(formatTruth(truth));
     });
 }
