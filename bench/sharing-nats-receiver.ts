@@ -3,7 +3,8 @@
  * be): connects to its nation's leaf, consumes its inbox through the real Receiver pipeline and
  * records, per accepted message, the wall-clock time (ms, µs resolution) it was accepted. The parent
  * sends {type:"start", ...} over IPC; this process answers {type:"ready"}, then on {type:"collect",
- * until} it waits for `until` acceptances and replies {type:"times", times, counters}.
+ * until} it waits for `until` acceptances and replies {type:"times", times, counters, cpuUs} (cpuUs:
+ * this process's CPU time so far, µs).
  */
 import { createPublicKey } from "node:crypto";
 import { performance } from "node:perf_hooks";
@@ -65,7 +66,13 @@ process.once("message", async (raw) => {
     if (msg.type === "collect") {
       const deadline = Date.now() + 120_000;
       while (accepted < (msg.until ?? 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      send({ type: "times", times: Array.from(times), counters: receiver.counters() });
+      const cpu = process.cpuUsage();
+      send({
+        type: "times",
+        times: Array.from(times),
+        counters: receiver.counters(),
+        cpuUs: cpu.user + cpu.system,
+      });
     } else if (msg.type === "stop") {
       await sub.unsubscribe();
       await transport.close();

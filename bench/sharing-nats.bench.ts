@@ -71,7 +71,9 @@ class ReceiverProcess {
     });
   }
   /** Waits until `until` messages were accepted; returns acceptance times by sequence. */
-  async collect(until: number): Promise<{ times: number[]; counters: Record<string, number> }> {
+  async collect(
+    until: number,
+  ): Promise<{ times: number[]; counters: Record<string, number>; cpuUs: number }> {
     this.child.send({ type: "collect", until });
     return this.next("times");
   }
@@ -121,10 +123,11 @@ async function measure(presigned: boolean): Promise<BenchRow> {
 
     // Warm-up (JIT, connections, stream files).
     for (let i = 0; i < WARMUP; i++) await sendOne();
-    await usa.collect(WARMUP);
+    const warm = await usa.collect(WARMUP);
 
     // Saturated run: IN_FLIGHT concurrent publishers, each awaiting its own PubAck.
     const satFrom = seq;
+    const senderCpu0 = process.cpuUsage();
     let left = SATURATED_MESSAGES;
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
@@ -136,6 +139,7 @@ async function measure(presigned: boolean): Promise<BenchRow> {
     );
     const satTo = seq;
     const sat = await usa.collect(satTo);
+    const senderCpu = process.cpuUsage(senderCpu0);
     let lastAccept = 0;
     for (let i = satFrom; i < satTo; i++) lastAccept = Math.max(lastAccept, sat.times[i] ?? 0);
     const msgsPerSec = (satTo - satFrom) / ((lastAccept - start[satFrom]) / 1000);
@@ -179,6 +183,10 @@ async function measure(presigned: boolean): Promise<BenchRow> {
       saturatedP50Ms: percentile(satLat, 0.5),
       saturatedP99Ms: percentile(satLat, 0.99),
       inFlight: IN_FLIGHT,
+      // CPU time per message in the saturated run: the sending node (sign + NATS publish) and the
+      // receiving node (NATS consume + the receiver's checks), to show where the time goes.
+      senderCpuUsPerMsg: (senderCpu.user + senderCpu.system) / (satTo - satFrom),
+      receiverCpuUsPerMsg: (sat.cpuUs - warm.cpuUs) / (satTo - satFrom),
       accepted: paced.counters.accepted,
       rejected,
       bytesPerMessage: prepare(0)[0].bytes.byteLength,
