@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { register as keys } from "./keys.ts";
 import { register as natsConfig } from "./nats-config.ts";
+import { register as run } from "./run.ts";
 import { register as scenario } from "./scenario.ts";
 import { register as track } from "./track.ts";
 import { register as truth } from "./truth.ts";
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   scenario(program);
   truth(program);
   track(program);
+  run(program);
 }

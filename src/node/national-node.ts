@@ -1,0 +1,423 @@
+/**
+ * One nation's node: its own sensors' detections → tracking → fusion with the tracks allies relay →
+ * warnings → outbound sharing. The same class runs embedded (in-process bus, virtual time) and as its
+ * own process over NATS: it only sees a Transport, a clock and the detections handed to it.
+ *
+ * What it shares: its OWN tracks (from its own sensors), labelled and signed, to every nation the
+ * policy allows, with sensor identities stripped by the policy for other nations. It never re-sends
+ * what allies gave it — that would both breach the originator's releasability and make allies count
+ * the same information twice.
+ */
+import type { Rng } from "../core/rng.ts";
+import { type FlightPhase, FusionEngine, type SystemTrack } from "../fusion/fusion-engine.ts";
+import type { Detection } from "../sensors/detection.ts";
+import type { PinnedKeySet, SigningKey } from "../sharing/keys.ts";
+import { makeLabel, type SecurityLabel } from "../sharing/label.ts";
+import type { MessageKind } from "../sharing/message-kinds.ts";
+import type { BallisticTrack, PayloadOf, TrackManagement, Warning } from "../sharing/messages.ts";
+import type { Policy } from "../sharing/policy.ts";
+import { Receiver } from "../sharing/receiver.ts";
+import { Sender } from "../sharing/sender.ts";
+import type { InboxSubscription, Transport } from "../sharing/transport.ts";
+import type { Track, TrackManager } from "../tracking/track-manager.ts";
+import type { Alert } from "../warning/alert.ts";
+import { AlertManager } from "../warning/alert-manager.ts";
+import { predictImpact } from "../warning/impact-prediction.ts";
+import { MaritimeZones } from "../warning/maritime-zones.ts";
+import {
+  areaProbabilities,
+  nationAreas,
+  type ProtectedArea,
+  protectedAreaOf,
+} from "../warning/threat-areas.ts";
+import type { AllyCode, NationCode } from "../world/nation.ts";
+import { createBallisticTracker } from "./ballistic-tracker.ts";
+import type { NodeEvent, NodeEventSink } from "./node-events.ts";
+import { PoweredFlightDetector } from "./powered-flight.ts";
+import { messageState, trackMessage } from "./track-messages.ts";
+
+export interface NationalNodeOptions {
+  readonly nation: AllyCode;
+  /** The releasability policy in force (already cut to the sharing mode under study). */
+  readonly policy: Policy;
+  readonly key: SigningKey;
+  readonly keys: PinnedKeySet;
+  readonly transport: Transport;
+  /** Scenario time, s since epoch. */
+  readonly clock: () => number;
+  readonly rng: Rng;
+  readonly sink?: NodeEventSink;
+  readonly protectedAreas?: readonly ProtectedArea[];
+  /** How often own tracks are sent to allies, s (default 2). */
+  readonly shareIntervalS?: number;
+  /** How often each threat's impact is re-predicted, s (default 4). */
+  readonly warnIntervalS?: number;
+  /** Monte Carlo samples per impact prediction (default 200). */
+  readonly predictionSamples?: number;
+  /** Classification of what the node sends (default RESTRICTED). */
+  readonly classification?: string;
+  /** Simulated warnings are exercises (CAP status "Exercise"); default true. */
+  readonly exercise?: boolean;
+}
+
+interface ThreatState {
+  readonly detector: PoweredFlightDetector;
+  nextPredictionT: number;
+  lastTImpact: number;
+  lastImpact?: { lat: number; lon: number };
+  sources: NationCode[];
+}
+
+export class NationalNode {
+  readonly nation: AllyCode;
+  readonly tracker: TrackManager;
+  readonly fusion: FusionEngine;
+  readonly alerts: AlertManager;
+  readonly receiver: Receiver;
+  readonly sender: Sender;
+  private subscription?: InboxSubscription;
+  private readonly label: SecurityLabel;
+  private readonly shareIntervalS: number;
+  private readonly warnIntervalS: number;
+  private nextShareT = Number.NEGATIVE_INFINITY;
+  private readonly updateSeq = new Map<number, number>();
+  private readonly contributors = new Map<number, Map<string, { siteEcef: number[]; t: number }>>();
+  private readonly threats = new Map<number, ThreatState>();
+  private readonly knownStns = new Set<number>();
+  private readonly pendingSends: Promise<unknown>[] = [];
+  private readonly protectedAreas: readonly ProtectedArea[];
+  private readonly events: NodeEvent[] = [];
+
+  constructor(private readonly opts: NationalNodeOptions) {
+    this.nation = opts.nation;
+    this.shareIntervalS = opts.shareIntervalS ?? 2;
+    this.warnIntervalS = opts.warnIntervalS ?? 4;
+    this.protectedAreas = (opts.protectedAreas ?? []).filter((p) => p.owner === opts.nation);
+    this.tracker = createBallisticTracker({
+      hooks: {
+        onUpdate: (track, det) => this.noteContributor(track, det),
+        onConfirm: (track) =>
+          this.emit({
+            type: "track.confirmed",
+            nation: this.nation,
+            t: track.tConfirmed ?? opts.clock(),
+            trackNumber: this.trackNumber(track),
+          }),
+        onDelete: (track, reason) => this.onTrackDeleted(track, reason),
+      },
+    });
+    this.fusion = new FusionEngine({ nation: opts.nation });
+    const areas = [...nationAreas(opts.nation), ...this.protectedAreas.map(protectedAreaOf)];
+    this.alerts = new AlertManager(opts.nation, areas, undefined, opts.exercise ?? true);
+    this.label = makeLabel(opts.policy, opts.classification ?? "RESTRICTED", [...opts.policy.nations.keys()]);
+    this.sender = new Sender({
+      policy: opts.policy,
+      key: opts.key,
+      nodeId: `${opts.nation}-node`,
+      clock: opts.clock,
+    });
+    this.receiver = new Receiver({
+      nation: opts.nation,
+      policy: opts.policy,
+      keys: opts.keys,
+      clock: opts.clock,
+      logger: {
+        warn: (_msg, f) =>
+          this.emit({
+            type: "message.rejected",
+            nation: this.nation,
+            t: opts.clock(),
+            reason: f.reason as never,
+            detail: String(f.detail),
+            subject: String(f.subject),
+          }),
+      },
+    });
+  }
+
+  /** Starts consuming this nation's inbox. */
+  async start(): Promise<void> {
+    this.subscription = await this.opts.transport.subscribeInbox((msg) => {
+      this.onMessage(msg.subject, msg.data);
+      msg.ack();
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.flushSends();
+    await this.subscription?.unsubscribe();
+  }
+
+  /** A detection from one of this nation's own sensors, at its report time. */
+  ingest(det: Detection): void {
+    if (det.nation !== this.nation)
+      throw new Error(`node ${this.nation} was given a ${det.nation} sensor's detection`);
+    this.tracker.ingest(det);
+  }
+
+  /** Events since the last call (the runner drains them into the log and the metrics). */
+  drainEvents(): NodeEvent[] {
+    return this.events.splice(0, this.events.length);
+  }
+
+  /** Advances the node to time t: tracking, sharing, fusion, warning. */
+  async step(t: number): Promise<void> {
+    this.tracker.advanceTo(t);
+    const own = this.tracker.confirmedTracks();
+    for (const tr of own) {
+      const f = tr.filter;
+      this.fusion.report({
+        source: this.nation,
+        trackNumber: this.trackNumber(tr),
+        t: f.t,
+        x: f.x.subarray(0, 6),
+        P: block6(f.P, f.dim),
+      });
+    }
+    if (t >= this.nextShareT) {
+      this.nextShareT = t + this.shareIntervalS;
+      for (const tr of own) this.shareTrack(tr);
+    }
+    const picture = this.fusion.fuse(t);
+    for (const st of picture) this.warn(st, t);
+    this.expireThreats(t, picture);
+    await this.flushSends();
+  }
+
+  /** Own confirmed tracks, fused system tracks and live alerts: what this nation's people see. */
+  picture(): { tracks: readonly Track[]; systemTracks: readonly SystemTrack[]; alerts: readonly Alert[] } {
+    return {
+      tracks: this.tracker.confirmedTracks(),
+      systemTracks: this.fusion.fuse(this.opts.clock()),
+      alerts: this.alerts.active(),
+    };
+  }
+
+  private trackNumber(track: Track): string {
+    return `${this.nation}-${track.id}`;
+  }
+
+  private emit(e: NodeEvent): void {
+    this.events.push(e);
+    this.opts.sink?.(e);
+  }
+
+  private noteContributor(track: Track, det: Detection): void {
+    let m = this.contributors.get(track.id);
+    if (!m) {
+      m = new Map();
+      this.contributors.set(track.id, m);
+    }
+    m.set(det.sensorId, { siteEcef: [det.siteEcef[0], det.siteEcef[1], det.siteEcef[2]], t: det.t });
+  }
+
+  private onTrackDeleted(track: Track, reason: string): void {
+    const trackNumber = this.trackNumber(track);
+    this.contributors.delete(track.id);
+    if (track.tConfirmed === null) return;
+    const t = this.opts.clock();
+    this.emit({ type: "track.deleted", nation: this.nation, t, trackNumber, reason });
+    this.fusion.drop(this.nation, trackNumber);
+    const drop: TrackManagement = { action: "drop", trackNumber, origin: this.nation, time: t, reason };
+    this.send("TrackManagement", drop);
+  }
+
+  private shareTrack(tr: Track): void {
+    const seq = (this.updateSeq.get(tr.id) ?? 0) + 1;
+    this.updateSeq.set(tr.id, seq);
+    const f = tr.filter;
+    const contributors = [...(this.contributors.get(tr.id) ?? new Map()).entries()]
+      .slice(0, 64)
+      .map(([sensorId, c]) => ({
+        sensorType: "radar" as const,
+        sensorId,
+        siteEcef: c.siteEcef,
+        lastUpdate: c.t,
+      }));
+    const msg: BallisticTrack = trackMessage({
+      trackNumber: this.trackNumber(tr),
+      origin: this.nation,
+      updateSequence: seq,
+      t: f.t,
+      x: f.x,
+      P: f.P,
+      dim: f.dim,
+      powered: false,
+      contributors,
+    });
+    this.send("BallisticTrack", msg);
+  }
+
+  private send<K extends MessageKind>(kind: K, payload: PayloadOf[K]): void {
+    const t = this.opts.clock();
+    let outgoing: ReturnType<Sender["prepare"]>;
+    try {
+      outgoing = this.sender.prepare(kind, payload, this.label);
+    } catch (err) {
+      this.emit({
+        type: "message.refused",
+        nation: this.nation,
+        t,
+        kind,
+        destination: this.nation,
+        detail: (err as Error).message,
+      });
+      return;
+    }
+    for (const o of outgoing) {
+      this.pendingSends.push(
+        this.opts.transport.publish(o.subject, o.bytes, { msgId: o.msgId }).then(
+          () =>
+            this.emit({
+              type: "message.sent",
+              nation: this.nation,
+              t,
+              kind,
+              destination: o.destination,
+              msgId: o.msgId,
+            }),
+          (err: Error) =>
+            this.emit({
+              type: "message.refused",
+              nation: this.nation,
+              t,
+              kind,
+              destination: o.destination,
+              detail: err.message,
+            }),
+        ),
+      );
+    }
+  }
+
+  private async flushSends(): Promise<void> {
+    while (this.pendingSends.length) await Promise.all(this.pendingSends.splice(0, this.pendingSends.length));
+  }
+
+  private onMessage(subject: string, data: Uint8Array): void {
+    const r = this.receiver.receive(subject, data);
+    if (!r.accepted) return;
+    const env = r.envelope;
+    const t = this.opts.clock();
+    const kind = env.header.kind as MessageKind;
+    const origin = env.header.origin as NationCode;
+    if (kind === "BallisticTrack") {
+      const m = env.payload as BallisticTrack;
+      const { x, P } = messageState(m);
+      this.fusion.report({
+        source: m.origin as NationCode,
+        trackNumber: m.trackNumber,
+        t: m.time,
+        x,
+        P,
+        quality: m.quality,
+        phase: m.phase as FlightPhase,
+      });
+      this.emit({
+        type: "message.received",
+        nation: this.nation,
+        t,
+        kind,
+        origin,
+        msgId: env.header.id,
+        trackNumber: m.trackNumber,
+      });
+    } else {
+      if (kind === "TrackManagement") {
+        const m = env.payload as TrackManagement;
+        if (m.action === "drop") this.fusion.drop(m.origin as NationCode, m.trackNumber);
+      }
+      this.emit({ type: "message.received", nation: this.nation, t, kind, origin, msgId: env.header.id });
+    }
+  }
+
+  private warn(st: SystemTrack, t: number): void {
+    let th = this.threats.get(st.stn);
+    if (!th) {
+      th = {
+        detector: new PoweredFlightDetector(),
+        nextPredictionT: t,
+        lastTImpact: Number.POSITIVE_INFINITY,
+        sources: [],
+      };
+      this.threats.set(st.stn, th);
+    }
+    th.sources = [...new Set(st.contributors.map((c) => c.source))];
+    if (!this.knownStns.has(st.stn)) {
+      this.knownStns.add(st.stn);
+      this.emit({ type: "system-track.new", nation: this.nation, t, stn: st.stn, sources: th.sources });
+    }
+    const powered = th.detector.add(st.t, st.x);
+    const threatId = `T${st.stn}`;
+    if (powered || t < th.nextPredictionT || this.alerts.isFinished(threatId)) return;
+    th.nextPredictionT = t + this.warnIntervalS;
+    const pred = predictImpact(st.x, st.P, st.t, {
+      rng: this.opts.rng.fork(`predict:${st.stn}:${Math.round(t * 1000)}`),
+      samples: this.opts.predictionSamples ?? 200,
+    });
+    if (!pred) return;
+    th.lastTImpact = pred.tImpact;
+    th.lastImpact = pred.impact;
+    this.emit({
+      type: "prediction",
+      nation: this.nation,
+      t,
+      stn: st.stn,
+      tImpact: pred.tImpact,
+      impact: pred.impact,
+      semiMajorM: pred.ellipse.semiMajorM,
+      semiMinorM: pred.ellipse.semiMinorM,
+      sources: th.sources,
+    });
+    const odds = areaProbabilities(pred.samples, this.protectedAreas);
+    for (const alert of this.alerts.assess(threatId, t, pred, odds))
+      this.publishAlert(alert, [...st.contributors.map((c) => c.trackNumber)]);
+  }
+
+  /** Threats whose predicted impact time has passed: cancel their alerts and say where they fell. */
+  private expireThreats(t: number, picture: readonly SystemTrack[]): void {
+    void picture;
+    for (const [stn, th] of this.threats) {
+      const threatId = `T${stn}`;
+      if (this.alerts.isFinished(threatId) || !th.lastImpact || t < th.lastTImpact) continue;
+      const fix = MaritimeZones.get().classify(th.lastImpact.lat, th.lastImpact.lon);
+      const { alerts, outcome } = this.alerts.impacted(threatId, t, th.lastImpact, fix);
+      for (const a of alerts) this.publishAlert(a, []);
+      this.emit({ type: "impact.outcome", nation: this.nation, t, outcome });
+    }
+  }
+
+  private publishAlert(alert: Alert, trackNumbers: string[]): void {
+    this.emit({ type: "alert", nation: this.nation, t: alert.t, alert });
+    const action = alert.state === "issued" ? "issue" : alert.state === "updated" ? "update" : "cancel";
+    const w: Warning = {
+      warningId: alert.id,
+      origin: this.nation,
+      action,
+      revision: alert.version - 1,
+      time: alert.t,
+      severity: alert.area.kind === "land" || alert.area.kind === "protected" ? "extreme" : "severe",
+      headline: `${action} ${alert.area.name}`.slice(0, 200),
+      timeOfImpact: alert.tImpact,
+      trackNumbers: trackNumbers.slice(0, 32),
+      areas: [
+        {
+          shape: "polygon",
+          name: alert.area.name.slice(0, 100),
+          vertices: alert.ellipsePolygon
+            .slice(0, -1)
+            .map((p) => [(p.lat * 180) / Math.PI, (p.lon * 180) / Math.PI]),
+        },
+      ],
+    };
+    this.send("Warning", w);
+  }
+}
+
+/** The 6×6 position–velocity block of a dim × dim covariance. */
+function block6(P: Float64Array, dim: number): Float64Array {
+  if (dim === 6) return P;
+  const out = new Float64Array(36);
+  for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) out[i * 6 + j] = P[i * dim + j];
+  return out;
+}

@@ -1,0 +1,63 @@
+/**
+ * Is the object still under thrust? A ballistic state predicts the object's acceleration exactly
+ * (gravity, Earth rotation and, low down, drag); a booster adds tens of m/s² along its velocity. The
+ * detector compares the velocity change the track shows over a window of several seconds with what the
+ * ballistic model predicts over the same window, and calls the flight powered while the difference
+ * exceeds a threshold well above what track noise produces. Impact predictions made from a powered
+ * state would fall short, so the warning stage waits for burnout.
+ */
+import { BallisticModel } from "../tracking/models/ballistic.ts";
+
+interface Sample {
+  readonly t: number;
+  readonly x: Float64Array;
+}
+
+export class PoweredFlightDetector {
+  private readonly history: Sample[] = [];
+  private readonly model = new BallisticModel({ drag: false, qAccel: 0 });
+  private readonly d = new Float64Array(6);
+  private powered = true;
+  private lastExcess = Number.NaN;
+
+  constructor(
+    /** Window over which acceleration is judged, s. */
+    private readonly windowS = 8,
+    /** Unexplained acceleration that means thrust, m/s². */
+    private readonly thresholdMps2 = 6,
+  ) {}
+
+  /** Adds the latest state (position, velocity in ECEF); returns whether the flight looks powered. */
+  add(t: number, x: ArrayLike<number>): boolean {
+    const h = this.history;
+    if (h.length && t <= h[h.length - 1].t) return this.powered;
+    h.push({ t, x: Float64Array.from({ length: 6 }, (_, i) => x[i]) });
+    while (h.length > 2 && t - h[1].t >= this.windowS) h.shift();
+    const first = h[0];
+    const dt = t - first.t;
+    if (dt < this.windowS * 0.5) return this.powered;
+    // Mean ballistic acceleration over the window (trapezoid of the two ends) vs the observed one.
+    const aObs = [0, 1, 2].map((i) => (x[3 + i] - first.x[3 + i]) / dt);
+    this.model.derivative(first.x, this.d);
+    const a0 = [this.d[3], this.d[4], this.d[5]];
+    this.model.derivative(
+      Float64Array.from({ length: 6 }, (_, i) => x[i]),
+      this.d,
+    );
+    const excess = Math.hypot(
+      aObs[0] - 0.5 * (a0[0] + this.d[3]),
+      aObs[1] - 0.5 * (a0[1] + this.d[4]),
+      aObs[2] - 0.5 * (a0[2] + this.d[5]),
+    );
+    this.lastExcess = excess;
+    // Boosters climb; a descending object decelerating in the air is drag, not thrust.
+    const radial = x[0] * x[3] + x[1] * x[4] + x[2] * x[5];
+    this.powered = radial > 0 && excess > this.thresholdMps2;
+    return this.powered;
+  }
+
+  /** Unexplained acceleration at the last judgement, m/s² (NaN before the window fills). */
+  get excessAccel(): number {
+    return this.lastExcess;
+  }
+}
