@@ -30,13 +30,15 @@ export interface NatsConfigArgs {
   readonly out: string;
   readonly basePort: number;
   readonly host: string;
+  /** Address leaves dial for the hub (default: host). */
+  readonly hubAddress?: string;
 }
 
 /** Writes the config set; returns the files written. */
 export function writeNatsConfigs(args: NatsConfigArgs): string[] {
   const topology = topologyFromPolicy(loadPolicy(args.policy));
   const out = resolve(args.out);
-  mkdirSync(out, { recursive: true });
+  mkdirSync(out, { recursive: true, mode: 0o700 });
   const credFile = join(out, "credentials.json");
   let credentials: NatsCredentials | undefined;
   if (existsSync(credFile)) {
@@ -53,6 +55,7 @@ export function writeNatsConfigs(args: NatsConfigArgs): string[] {
     ports,
     storeRoot: join(out, "store"),
     host: args.host,
+    hubAddress: args.hubAddress,
     credentials:
       credentials && topology.nations.every((n) => credentials!.hubLeaf?.[n] && credentials!.leafApp?.[n])
         ? credentials
@@ -78,14 +81,25 @@ export function register(program: Command): void {
     .requiredOption("--policy <file>", "releasability policy YAML (e.g. policies/default.yaml)")
     .requiredOption("--out <dir>", "output directory (configs, credentials.json, ports.json)")
     .option("--base-port <n>", "first TCP port of the layout", "14222")
-    .option("--host <addr>", "address servers listen on and leaves dial", "127.0.0.1")
-    .action((opts: { policy: string; out: string; basePort: string; host: string }) => {
+    .option("--host <addr>", "address servers listen on", "127.0.0.1")
+    .option("--hub-address <addr>", "address leaves dial to reach the hub (default: --host)")
+    .action((opts: { policy: string; out: string; basePort: string; host: string; hubAddress?: string }) => {
       const base = Number(opts.basePort);
       if (!Number.isInteger(base) || base < 1024 || base > 65000)
         throw new UserError(`--base-port: must be an integer from 1024 to 65000, got "${opts.basePort}"`);
-      if (!/^[A-Za-z0-9.:-]+$/.test(opts.host))
-        throw new UserError(`--host: not a host name or address: "${opts.host}"`);
-      const files = writeNatsConfigs({ policy: opts.policy, out: opts.out, basePort: base, host: opts.host });
+      for (const [flag, v] of [
+        ["--host", opts.host],
+        ["--hub-address", opts.hubAddress],
+      ] as const)
+        if (v !== undefined && !/^[A-Za-z0-9.:-]+$/.test(v))
+          throw new UserError(`${flag}: not a host name or address: "${v}"`);
+      const files = writeNatsConfigs({
+        policy: opts.policy,
+        out: opts.out,
+        basePort: base,
+        host: opts.host,
+        hubAddress: opts.hubAddress,
+      });
       for (const f of files) process.stdout.write(`${f}\n`);
     });
 }

@@ -77,6 +77,31 @@ describe("nation permissions", () => {
   });
 });
 
+describe("multi-host layout", () => {
+  it("leaves dial --hub-address while every server listens on --host", () => {
+    const topo = topologyFromPolicy(loadPolicy(DEFAULT_POLICY));
+    const ports = {
+      hubClient: 4222,
+      hubLeaf: 7422,
+      hubHttp: 8222,
+      leaves: {
+        KOR: { client: 4223, http: 8223 },
+        USA: { client: 4224, http: 8224 },
+        JPN: { client: 4225, http: 8225 },
+      },
+    };
+    const g = generateNatsConfigs(topo, {
+      ports,
+      storeRoot: "/x",
+      host: "0.0.0.0",
+      hubAddress: "hub.example.org",
+    });
+    expect(g.hub).toContain('listen: "0.0.0.0:7422"');
+    for (const leaf of Object.values(g.leaves))
+      expect(leaf).toMatch(/nats-leaf:\/\/[^@]+@hub\.example\.org:7422"/);
+  });
+});
+
 describe("bad policies", () => {
   it("refuses a policy naming an unknown nation, with the nation and the field", () => {
     const text = readFileSync(DEFAULT_POLICY, "utf8").replace("  JPN:\n", "  XYZ:\n");

@@ -90,7 +90,10 @@ export interface GenerateOptions {
   readonly storeRoot: string;
   /** Reuse existing credentials (e.g. regenerating configs with new ports); generated when absent. */
   readonly credentials?: NatsCredentials;
+  /** Address every server listens on (default 127.0.0.1). */
   readonly host?: string;
+  /** Address the leaves dial to reach the hub (default: `host`; set it when the hub is on another machine). */
+  readonly hubAddress?: string;
 }
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;
@@ -245,6 +248,7 @@ function permissionsBlock(p: ReturnType<typeof nationPermissions>, indent: strin
 export function generateNatsConfigs(t: NatsTopology, opts: GenerateOptions): GeneratedNatsConfigs {
   const triples = allowedSubjects(t);
   const host = opts.host ?? "127.0.0.1";
+  const hubAddress = opts.hubAddress ?? host;
   const creds = opts.credentials ?? generateCredentials(t.nations);
   for (const n of t.nations) {
     if (!creds.hubLeaf[n] || !creds.leafApp[n])
@@ -310,7 +314,7 @@ export function generateNatsConfigs(t: NatsTopology, opts: GenerateOptions): Gen
     const lp = opts.ports.leaves[n];
     const hl = creds.hubLeaf[n];
     const app = creds.leafApp[n];
-    const url = `nats-leaf://${encodeURIComponent(hl.user)}:${encodeURIComponent(hl.password)}@${host}:${opts.ports.hubLeaf}`;
+    const url = `nats-leaf://${encodeURIComponent(hl.user)}:${encodeURIComponent(hl.password)}@${hubAddress}:${opts.ports.hubLeaf}`;
     leaves[n] = [
       `# AllyLink leaf server for ${n} (generated; contains passwords: do not commit).`,
       `# Bound to account ${n} on the hub. No JetStream here: the inbox stream lives on the hub so`,

@@ -306,11 +306,28 @@ export class NatsTransport implements Transport {
       max_ack_pending: this.opts.maxAckPending ?? 1000,
       max_deliver: -1,
     };
-    try {
-      await this.jsm.consumers.add(stream, config);
-    } catch {
-      // Exists with other settings (e.g. an older version): bring it up to date.
-      await this.jsm.consumers.update(stream, durable, config);
+    // The hub may be briefly unreachable (restart, link coming up): retry like connect() does.
+    const deadline = Date.now() + (this.opts.startTimeoutMs ?? 30_000);
+    let delay = 50;
+    for (;;) {
+      try {
+        try {
+          await this.jsm.consumers.add(stream, config);
+        } catch (err) {
+          // Exists with other settings (e.g. an older version): bring it up to date.
+          if (!errorChain(err).some((e) => /consumer.*(already exists|name already in use)/i.test(e.message)))
+            throw err;
+          await this.jsm.consumers.update(stream, durable, config);
+        }
+        break;
+      } catch (err) {
+        if (this.closed || Date.now() > deadline || isPermissionError(err))
+          throw new Error(
+            `NATS ${this.nation}/${this.nodeId}: cannot create inbox consumer ${durable}: ${(err as Error).message}`,
+          );
+        await sleep(delay);
+        delay = Math.min(delay * 2, this.opts.maxBackoffMs ?? 1000);
+      }
     }
     const consumer = await this.js.consumers.get(stream, durable);
     // Short pulls with frequent idle heartbeats: when the hub dies while this node's own leaf stays
