@@ -101,14 +101,22 @@ export class ThreatMetricsCollector {
     else if (a.firstWarning === null && alert.t <= truth.tImpact) a.firstWarning = alert;
   }
 
-  /** Did the true impact fall in the alert's area? */
+  /**
+   * Was the alert right? A nation's zones nest (land inside the territorial sea inside the EEZ), so an
+   * alert for a zone is right when the missile fell in that zone or in one nearer the shore of the same
+   * nation: an EEZ alert for a missile that hit the coast was not a false alarm, a land alert for a
+   * missile that fell in the EEZ was (people took shelter for nothing).
+   */
   private areaHolds(alert: Alert, truth: ThreatTruth): boolean {
     const area = alert.area;
     if (area.kind === "protected") {
       const p = this.protectedAreas.find((x) => x.id === area.id);
       return p ? insidePolygon(truth.impact.lat, truth.impact.lon, p.polygon) : false;
     }
-    return truth.impactFix.nation === area.nation && truth.impactFix.zone === area.kind;
+    const fix = truth.impactFix;
+    return (
+      fix.nation === area.nation && fix.zone !== "high-seas" && ZONE_DEPTH[fix.zone] <= ZONE_DEPTH[area.kind]
+    );
   }
 
   results(): ThreatMetrics[] {
@@ -145,6 +153,8 @@ export class ThreatMetricsCollector {
     return Object.fromEntries(this.unmatchedFalse);
   }
 }
+
+const ZONE_DEPTH: Record<string, number> = { land: 0, "territorial-sea": 1, eez: 2, "high-seas": 3 };
 
 function key(n: string, t: string): string {
   return `${n}\u0000${t}`;
