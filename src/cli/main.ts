@@ -12,8 +12,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("AllyLink: allied missile warning, track sharing and tabletop exercises")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)");
-  registerCommands(program);
   try {
+    await registerCommands(program, argv);
     await program.parseAsync(argv as string[], { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (err) {

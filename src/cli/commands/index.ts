@@ -1,19 +1,24 @@
 import type { Command } from "commander";
-import { register as keys } from "./keys.ts";
-import { register as natsConfig } from "./nats-config.ts";
-import { register as run } from "./run.ts";
-import { register as scenario } from "./scenario.ts";
-import { register as track } from "./track.ts";
-import { register as truth } from "./truth.ts";
-import { register as verifyLog } from "./verify-log.ts";
 
-/** One line per subcommand module; each adds its commands to the program. */
-export function registerCommands(program: Command): void {
-  keys(program);
-  natsConfig(program);
-  verifyLog(program);
-  scenario(program);
-  truth(program);
-  track(program);
-  run(program);
+type CommandModule = { register(program: Command): void };
+
+/**
+ * One line per top-level command: its name and the module that registers it. Modules are loaded
+ * only when their command runs (all of them for --help), so `allylink verify-log` does not pay for
+ * loading the tracker, the node and the geography.
+ */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  keys: () => import("./keys.ts"),
+  "nats-config": () => import("./nats-config.ts"),
+  "verify-log": () => import("./verify-log.ts"),
+  scenario: () => import("./scenario.ts"),
+  truth: () => import("./truth.ts"),
+  track: () => import("./track.ts"),
+  run: () => import("./run.ts"),
+};
+
+export async function registerCommands(program: Command, argv: readonly string[]): Promise<void> {
+  const first = argv.find((a) => !a.startsWith("-"));
+  const names = first && first in COMMANDS ? [first] : Object.keys(COMMANDS);
+  for (const name of names) (await COMMANDS[name]()).register(program);
 }
