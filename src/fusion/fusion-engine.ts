@@ -1,0 +1,518 @@
+/**
+ * A node's fusion engine: the latest estimate of every local and allied track, merged into one
+ * system picture with stable system track numbers.
+ *
+ * Each `fuse(t)`:
+ *  1. Prediction. Every live report is predicted to t with the ballistic model (report-prediction.ts);
+ *     reports older than `maxAgeS` are forgotten, reports more than `futureToleranceS` ahead of t wait.
+ *  2. Association, source by source (own nation first, then the NATIONS order — deterministic).
+ *     For source s, each system track's REFERENCE is the CI fusion of its members from sources other
+ *     than s (a track is never tested against its own contribution). The test statistic is
+ *         d² = (x_r − x_ref)ᵀ (P_r + P_ref)⁻¹ (x_r − x_ref),
+ *     the χ² of the difference as if the two errors were uncorrelated: the cross-covariance is
+ *     unknown (common process noise and shared sensor data correlate them, which shrinks the true
+ *     spread of the difference), so P_r + P_ref over-states it and the gate errs on the side of
+ *     accepting. d² is χ²₆ for a true pairing under that assumption.
+ *       - Hysteresis: a pairing that held last time is KEPT while d² ≤ the loose gate
+ *         (`holdGateProbability`), whatever a competing pairing would cost, so crossing objects do
+ *         not swap and pairings do not flicker.
+ *       - The others are assigned optimally (reuse of tracking/assignment.ts: most pairs, then least
+ *         total d²) within the normal gate (`gateProbability`). One report per source per system
+ *         track: a source that holds two tracks says they are two objects.
+ *       - A report whose system track holds nothing from other sources (a "singleton") may move into
+ *         a system track it gates with: the two system tracks were the same object seen first by
+ *         different nations. The emptied one is reported as merged.
+ *       - An unassigned report starts a new system track.
+ *     A system track keeps its stn as long as any member stays in it.
+ *  3. Reporting responsibility (reporting-responsibility.ts): best member, handover past a margin.
+ *  4. Fusion: sequential covariance intersection of the members, best first
+ *     (covariance-intersection.ts) — shared information is never counted twice.
+ *
+ * Bad reports (wrong size, NaN, non-SPD covariance, unknown nation, older than what is held) are
+ * refused by `report()` with the reason, counted, and never reach the picture.
+ */
+import { cholesky, mahalanobis2 } from "../core/matrix.ts";
+import { solveAssignment } from "../tracking/assignment.ts";
+import { chiSquareQuantile } from "../tracking/metrics/chi-square.ts";
+import { NATIONS, type NationCode } from "../world/nation.ts";
+import { type CiCriterion, CiWorkspace, ciFuseMany } from "./covariance-intersection.ts";
+import { DEFAULT_PHASE_Q, type PhaseNoise, ReportPredictor } from "./report-prediction.ts";
+import {
+  compareCandidates,
+  DEFAULT_RESPONSIBILITY_RULE,
+  decideReporter,
+  type ReporterCandidate,
+  type ResponsibilityBasis,
+} from "./reporting-responsibility.ts";
+import {
+  type Contributor,
+  checkTrackReport,
+  FUSED_DIM,
+  type SystemTrack,
+  type TrackReport,
+} from "./track-report.ts";
+
+export type { Contributor, FlightPhase, SystemTrack, TrackReport } from "./track-report.ts";
+
+const N = FUSED_DIM;
+const NN = N * N;
+
+export interface FusionEngineOptions {
+  /** The node's own nation (its reports are associated first). */
+  readonly nation: NationCode;
+  /** Probability mass inside the association gate for a true pairing (default 0.999). */
+  readonly gateProbability?: number;
+  /** Looser gate that keeps last time's pairing (hysteresis; default 0.99999). */
+  readonly holdGateProbability?: number;
+  /** Reports older than this at fusion time are forgotten, s (default 20). */
+  readonly maxAgeS?: number;
+  /** Reports up to this far ahead of the fusion time are brought back to it, s (default 5). */
+  readonly futureToleranceS?: number;
+  /** Prediction acceleration noise density, m²/s³: one value, or one per flight phase. */
+  readonly qAccel?: number | Partial<PhaseNoise>;
+  /** CI weight criterion (default "det"). */
+  readonly ciCriterion?: CiCriterion;
+  /** How the reporter is chosen (default "covariance"). */
+  readonly responsibilityBasis?: ResponsibilityBasis;
+  /** Covariance basis: challenger trace ≤ (1 − margin) × holder's to take over (default 0.3). */
+  readonly handoverTraceMargin?: number;
+  /** Quality basis: challenger quality ≥ holder's + margin to take over (default 2). */
+  readonly handoverQualityMargin?: number;
+}
+
+export type FusionEvent =
+  | { readonly kind: "new"; readonly stn: number; readonly t: number; readonly reporter: NationCode }
+  | {
+      readonly kind: "handover";
+      readonly stn: number;
+      readonly t: number;
+      readonly from: NationCode;
+      readonly to: NationCode;
+      /** The new reporter's own track number. */
+      readonly trackNumber: string;
+      readonly reason: "better-quality" | "reporter-lost";
+    }
+  | { readonly kind: "merge"; readonly stn: number; readonly into: number; readonly t: number }
+  | { readonly kind: "drop"; readonly stn: number; readonly t: number };
+
+export type HandoverEvent = Extract<FusionEvent, { kind: "handover" }>;
+
+export type ReportResult =
+  | { readonly accepted: true }
+  | { readonly accepted: false; readonly reason: string };
+
+export interface FusionStats {
+  readonly accepted: number;
+  /** Refused reports by field ("x", "P", "source", "stale", …). */
+  readonly rejected: Readonly<Record<string, number>>;
+  /** Reports forgotten for age. */
+  readonly expired: number;
+  /** Report-rounds skipped because the report was too far ahead of the fusion time. */
+  readonly heldFuture: number;
+  /** Report-rounds skipped because prediction produced a non-finite or non-SPD result. */
+  readonly predictionFailed: number;
+  readonly systemTracks: number;
+}
+
+interface StoredReport {
+  readonly key: string;
+  r: TrackReport;
+  /** System track it belonged to after the last fusion (-1: none). */
+  stn: number;
+  /** Prediction to the current fusion time. */
+  readonly xp: Float64Array;
+  readonly Pp: Float64Array;
+  usable: boolean;
+  positionTrace: number;
+}
+
+interface SystemState {
+  readonly stn: number;
+  readonly tFirst: number;
+  reporter: NationCode | null;
+  /** Working membership: source → report key. */
+  readonly members: Map<NationCode, string>;
+}
+
+const keyOf = (source: NationCode, trackNumber: string) => `${source}\u0000${trackNumber}`;
+
+export class FusionEngine {
+  readonly nation: NationCode;
+  private readonly gate: number;
+  private readonly holdGate: number;
+  private readonly maxAgeS: number;
+  private readonly futureToleranceS: number;
+  private readonly criterion: CiCriterion;
+  private readonly rule: { basis: ResponsibilityBasis; traceMargin: number; qualityMargin: number };
+  private readonly predictor: ReportPredictor;
+  private readonly ws = new CiWorkspace(N);
+  private readonly d = new Float64Array(N);
+  private readonly S = new Float64Array(NN);
+  private readonly mahaWork = new Float64Array(NN + N);
+  private readonly sourceOrder: NationCode[];
+
+  private readonly reports = new Map<string, StoredReport>();
+  private readonly systems = new Map<number, SystemState>();
+  private nextStn = 1;
+  private lastT = Number.NEGATIVE_INFINITY;
+  private events: FusionEvent[] = [];
+  private handoverQueue: HandoverEvent[] = [];
+  private accepted = 0;
+  private readonly rejected: Record<string, number> = {};
+  private expired = 0;
+  private heldFuture = 0;
+  private predictionFailed = 0;
+
+  constructor(opts: FusionEngineOptions) {
+    this.nation = opts.nation;
+    const p = opts.gateProbability ?? 0.999;
+    const ph = opts.holdGateProbability ?? 0.99999;
+    if (!(p > 0 && p < 1)) throw new RangeError(`gateProbability must be in (0, 1), got ${p}`);
+    if (!(ph >= p && ph < 1))
+      throw new RangeError(`holdGateProbability must be in [gateProbability, 1), got ${ph}`);
+    this.gate = chiSquareQuantile(p, N);
+    this.holdGate = chiSquareQuantile(ph, N);
+    this.maxAgeS = opts.maxAgeS ?? 20;
+    this.futureToleranceS = opts.futureToleranceS ?? 5;
+    if (!(this.maxAgeS > 0)) throw new RangeError(`maxAgeS must be > 0, got ${this.maxAgeS}`);
+    if (!(this.futureToleranceS >= 0 && this.futureToleranceS <= 30))
+      throw new RangeError(`futureToleranceS must be in [0, 30], got ${this.futureToleranceS}`);
+    this.criterion = opts.ciCriterion ?? "det";
+    this.rule = {
+      basis: opts.responsibilityBasis ?? DEFAULT_RESPONSIBILITY_RULE.basis,
+      traceMargin: opts.handoverTraceMargin ?? DEFAULT_RESPONSIBILITY_RULE.traceMargin,
+      qualityMargin: opts.handoverQualityMargin ?? DEFAULT_RESPONSIBILITY_RULE.qualityMargin,
+    };
+    if (!(this.rule.traceMargin >= 0 && this.rule.traceMargin < 1))
+      throw new RangeError(`handoverTraceMargin must be in [0, 1), got ${this.rule.traceMargin}`);
+    const q: PhaseNoise =
+      typeof opts.qAccel === "number"
+        ? { boost: opts.qAccel, midcourse: opts.qAccel, reentry: opts.qAccel, unknown: opts.qAccel }
+        : { ...DEFAULT_PHASE_Q, ...(opts.qAccel ?? {}) };
+    this.predictor = new ReportPredictor(q);
+    this.sourceOrder = [opts.nation, ...NATIONS.filter((n) => n !== opts.nation)];
+  }
+
+  /**
+   * Takes a report; the latest estimate per (source, trackNumber) replaces the previous one. The
+   * arrays are copied. A bad report is refused with the reason (naming the field) and counted; the
+   * picture is untouched.
+   */
+  report(r: TrackReport): ReportResult {
+    const problem = checkTrackReport(r);
+    if (problem) return this.refuse(problem.split(/[:[]/)[0], problem);
+    const key = keyOf(r.source, r.trackNumber);
+    const prev = this.reports.get(key);
+    if (prev && prev.r.t > r.t)
+      return this.refuse("stale", `t: ${r.t} is older than the estimate already held (${prev.r.t})`);
+    const copy: TrackReport = { ...r, x: Float64Array.from(r.x), P: Float64Array.from(r.P) };
+    if (prev) prev.r = copy;
+    else
+      this.reports.set(key, {
+        key,
+        r: copy,
+        stn: -1,
+        xp: new Float64Array(N),
+        Pp: new Float64Array(NN),
+        usable: false,
+        positionTrace: Number.POSITIVE_INFINITY,
+      });
+    this.accepted++;
+    return { accepted: true };
+  }
+
+  /** Forgets a track (the source dropped it). Returns whether it was held. */
+  drop(source: NationCode, trackNumber: string): boolean {
+    return this.reports.delete(keyOf(source, trackNumber));
+  }
+
+  /** Predicts every live report to t, associates, fuses. t must not go backwards. */
+  fuse(t: number): readonly SystemTrack[] {
+    if (!Number.isFinite(t)) throw new RangeError(`fusion time must be finite, got ${t}`);
+    if (t < this.lastT) throw new RangeError(`fusion time went backwards: ${t} < ${this.lastT}`);
+    this.lastT = t;
+    this.predictAll(t);
+    this.associate(t);
+    return this.buildPicture(t);
+  }
+
+  /** Reporting-responsibility changes since the last call (for TrackManagement messages). */
+  handovers(): HandoverEvent[] {
+    const out = this.handoverQueue;
+    this.handoverQueue = [];
+    return out;
+  }
+
+  /** All picture events (new, handover, merge, drop) since the last call. */
+  takeEvents(): FusionEvent[] {
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  stats(): FusionStats {
+    return {
+      accepted: this.accepted,
+      rejected: { ...this.rejected },
+      expired: this.expired,
+      heldFuture: this.heldFuture,
+      predictionFailed: this.predictionFailed,
+      systemTracks: this.systems.size,
+    };
+  }
+
+  private refuse(field: string, reason: string): ReportResult {
+    this.rejected[field] = (this.rejected[field] ?? 0) + 1;
+    return { accepted: false, reason };
+  }
+
+  private predictAll(t: number): void {
+    const L = this.ws.L;
+    for (const [key, s] of this.reports) {
+      const dt = t - s.r.t;
+      if (dt > this.maxAgeS) {
+        this.reports.delete(key);
+        this.expired++;
+        continue;
+      }
+      s.usable = false;
+      if (-dt > this.futureToleranceS) {
+        this.heldFuture++;
+        continue;
+      }
+      s.xp.set(s.r.x);
+      s.Pp.set(s.r.P);
+      this.predictor.predict(s.xp, s.Pp, dt, s.r.phase ?? "unknown");
+      let finite = true;
+      for (let i = 0; i < N; i++) if (!Number.isFinite(s.xp[i])) finite = false;
+      if (!finite || !cholesky(s.Pp, N, L)) {
+        this.predictionFailed++;
+        continue;
+      }
+      s.usable = true;
+      s.positionTrace = s.Pp[0] + s.Pp[7] + s.Pp[14];
+    }
+  }
+
+  private candidate(s: StoredReport): ReporterCandidate {
+    return { source: s.r.source, positionTrace: s.positionTrace, quality: s.r.quality ?? 0 };
+  }
+
+  /** Members of a system track as stored reports, best first. */
+  private membersOf(sys: SystemState, exclude?: NationCode): StoredReport[] {
+    const out: StoredReport[] = [];
+    for (const [src, key] of sys.members) {
+      if (src === exclude) continue;
+      const s = this.reports.get(key);
+      if (s?.usable) out.push(s);
+    }
+    out.sort((a, b) => compareCandidates(this.candidate(a), this.candidate(b), this.rule.basis));
+    return out;
+  }
+
+  /** CI fusion of a list of reports (best first) into (x, P). */
+  private fuseReports(list: StoredReport[], x: Float64Array, P: Float64Array): void {
+    ciFuseMany(
+      list.map((s) => s.xp),
+      list.map((s) => s.Pp),
+      N,
+      x,
+      P,
+      this.ws,
+      this.criterion,
+    );
+  }
+
+  /** χ² of the report against a reference, with the quick per-axis rejection first. */
+  private distance2(s: StoredReport, xRef: Float64Array, PRef: Float64Array, limit: number): number {
+    const { d, S } = this;
+    // d² ≥ dᵢ²/Sᵢᵢ for every i: a cheap bound that rejects far pairs without a factorisation.
+    for (let i = 0; i < N; i++) {
+      const di = s.xp[i] - xRef[i];
+      const sii = s.Pp[i * N + i] + PRef[i * N + i];
+      if ((di * di) / sii > limit) return Number.POSITIVE_INFINITY;
+      d[i] = di;
+    }
+    for (let q = 0; q < NN; q++) S[q] = s.Pp[q] + PRef[q];
+    return mahalanobis2(d, S, N, this.mahaWork);
+  }
+
+  private associate(t: number): void {
+    // Working membership from last time, keeping only usable reports (unusable ones keep their stn
+    // in memory and may rejoin when usable again).
+    for (const sys of this.systems.values())
+      for (const [src, key] of sys.members) if (!this.reports.get(key)?.usable) sys.members.delete(src);
+    const bySource = new Map<NationCode, StoredReport[]>();
+    for (const s of this.reports.values()) {
+      if (!s.usable) continue;
+      let list = bySource.get(s.r.source);
+      if (!list) {
+        list = [];
+        bySource.set(s.r.source, list);
+      }
+      list.push(s);
+    }
+
+    const previousStn = new Map<string, number>();
+    for (const s of this.reports.values()) previousStn.set(s.key, s.stn);
+
+    for (const source of this.sourceOrder) {
+      const list = bySource.get(source);
+      if (!list) continue;
+      list.sort((a, b) =>
+        a.r.trackNumber < b.r.trackNumber ? -1 : a.r.trackNumber > b.r.trackNumber ? 1 : 0,
+      );
+      for (const sys of this.systems.values()) sys.members.delete(source);
+
+      const rows = [...this.systems.values()].sort((a, b) => a.stn - b.stn);
+      const refX: (Float64Array | null)[] = [];
+      const refP: (Float64Array | null)[] = [];
+      for (const sys of rows) {
+        const others = this.membersOf(sys, source);
+        if (others.length === 0) {
+          refX.push(null);
+          refP.push(null);
+          continue;
+        }
+        const x = new Float64Array(N);
+        const P = new Float64Array(NN);
+        if (others.length === 1) {
+          x.set(others[0].xp);
+          P.set(others[0].Pp);
+        } else this.fuseReports(others, x, P);
+        refX.push(x);
+        refP.push(P);
+      }
+      const rowOfStn = new Map<number, number>();
+      for (let i = 0; i < rows.length; i++) rowOfStn.set(rows[i].stn, i);
+
+      // Hysteresis: keep held pairings inside the loose gate.
+      const rowTaken = new Uint8Array(rows.length);
+      const open: StoredReport[] = [];
+      for (const s of list) {
+        const prev = previousStn.get(s.key) ?? -1;
+        const i = rowOfStn.get(prev);
+        const xr = i === undefined ? null : refX[i];
+        const Pr = i === undefined ? null : refP[i];
+        if (i !== undefined && xr && Pr && this.distance2(s, xr, Pr, this.holdGate) <= this.holdGate) {
+          rowTaken[i] = 1;
+          rows[i].members.set(source, s.key);
+          s.stn = rows[i].stn;
+        } else open.push(s);
+      }
+
+      // Optimal assignment of the rest within the normal gate.
+      const freeRows: number[] = [];
+      for (let i = 0; i < rows.length; i++) if (!rowTaken[i]) freeRows.push(i);
+      const nr = freeRows.length;
+      const nc = open.length;
+      let rowToColOfOpen: Int32Array | null = null;
+      if (nr > 0 && nc > 0) {
+        const cost = new Float64Array(nr * nc).fill(Number.POSITIVE_INFINITY);
+        for (let a = 0; a < nr; a++) {
+          const i = freeRows[a];
+          const xr = refX[i];
+          const Pr = refP[i];
+          for (let b = 0; b < nc; b++) {
+            const s = open[b];
+            if (xr && Pr) {
+              const d2 = this.distance2(s, xr, Pr, this.gate);
+              if (d2 <= this.gate) cost[a * nc + b] = d2;
+            } else if ((previousStn.get(s.key) ?? -1) === rows[i].stn) {
+              // A singleton staying where it was: allowed, but any gated merge is preferred.
+              cost[a * nc + b] = this.gate;
+            }
+          }
+        }
+        const res = solveAssignment(cost, nr, nc);
+        rowToColOfOpen = res.colToRow;
+      }
+      for (let b = 0; b < nc; b++) {
+        const s = open[b];
+        const a = rowToColOfOpen ? rowToColOfOpen[b] : -1;
+        if (a >= 0) {
+          const sys = rows[freeRows[a]];
+          sys.members.set(source, s.key);
+          s.stn = sys.stn;
+        } else {
+          const sys: SystemState = { stn: this.nextStn++, tFirst: t, reporter: null, members: new Map() };
+          sys.members.set(source, s.key);
+          this.systems.set(sys.stn, sys);
+          s.stn = sys.stn;
+        }
+      }
+    }
+
+    // System tracks left without members: merged (their members went into one other track) or dropped.
+    for (const [stn, sys] of this.systems) {
+      if (sys.members.size > 0) continue;
+      // Any usable report still remembering this stn (temporarily unusable) keeps it alive.
+      let remembered = false;
+      for (const s of this.reports.values()) if (!s.usable && s.stn === stn) remembered = true;
+      if (remembered) continue;
+      const into = new Set<number>();
+      for (const [key, prev] of previousStn) {
+        if (prev !== stn) continue;
+        const s = this.reports.get(key);
+        if (s?.usable && s.stn !== stn) into.add(s.stn);
+      }
+      this.systems.delete(stn);
+      if (into.size === 1) this.events.push({ kind: "merge", stn, into: [...into][0], t });
+      else this.events.push({ kind: "drop", stn, t });
+    }
+  }
+
+  private buildPicture(t: number): SystemTrack[] {
+    const out: SystemTrack[] = [];
+    const stns = [...this.systems.keys()].sort((a, b) => a - b);
+    for (const stn of stns) {
+      const sys = this.systems.get(stn) as SystemState;
+      const members = this.membersOf(sys);
+      if (members.length === 0) continue; // kept alive by a temporarily unusable report
+      const decision = decideReporter(
+        sys.reporter,
+        members.map((s) => this.candidate(s)),
+        this.rule,
+      );
+      const reporterReport = members.find((s) => s.r.source === decision.reporter) as StoredReport;
+      if (decision.change) {
+        if (decision.from === null) {
+          this.events.push({ kind: "new", stn, t, reporter: decision.reporter });
+        } else {
+          const ev: HandoverEvent = {
+            kind: "handover",
+            stn,
+            t,
+            from: decision.from,
+            to: decision.reporter,
+            trackNumber: reporterReport.r.trackNumber,
+            reason: decision.reason === "reporter-lost" ? "reporter-lost" : "better-quality",
+          };
+          this.events.push(ev);
+          this.handoverQueue.push(ev);
+        }
+      }
+      sys.reporter = decision.reporter;
+      const x = new Float64Array(N);
+      const P = new Float64Array(NN);
+      this.fuseReports(members, x, P);
+      const contributors: Contributor[] = members.map((s) => ({
+        source: s.r.source,
+        trackNumber: s.r.trackNumber,
+        t: s.r.t,
+      }));
+      out.push({
+        stn,
+        t,
+        x,
+        P,
+        contributors,
+        reportingResponsibility: decision.reporter,
+        reporterTrackNumber: reporterReport.r.trackNumber,
+        phase: reporterReport.r.phase ?? "unknown",
+        tFirst: sys.tFirst,
+      });
+    }
+    return out;
+  }
+}
