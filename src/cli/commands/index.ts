@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   truth: () => import("./truth.ts"),
   track: () => import("./track.ts"),
   run: () => import("./run.ts"),
+  node: () => import("./node.ts"),
 };
 
 export async function registerCommands(program: Command, argv: readonly string[]): Promise<void> {
