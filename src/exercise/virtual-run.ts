@@ -11,7 +11,7 @@ import type { SharingMode } from "../node/sharing-mode.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { Policy } from "../sharing/policy.ts";
 import type { EventLog } from "../store/event-log.ts";
-import { DEFAULT_POLICY_PATH, ExerciseRun, type ExerciseResult, type RunListener } from "./exercise-run.ts";
+import { DEFAULT_POLICY_PATH, type ExerciseResult, ExerciseRun, type RunListener } from "./exercise-run.ts";
 
 export { DEFAULT_POLICY_PATH };
 
@@ -24,6 +24,8 @@ export interface VirtualRunOptions {
   readonly log?: { readonly log: EventLog; readonly runId: string };
   /** Truth snapshots and GOSPA in the log every this many seconds (default 1; 0: none). */
   readonly truthEveryS?: number;
+  /** Monte Carlo samples per impact prediction in each node (default 200). */
+  readonly predictionSamples?: number;
   readonly onProgress?: (t: number, durationS: number) => void;
   readonly onNodeEvent?: (e: NodeEvent) => void;
   /** Everything the run records (the same events the log receives). */
@@ -32,7 +34,10 @@ export interface VirtualRunOptions {
 
 export type VirtualRunResult = ExerciseResult;
 
-export async function runVirtual(scenario: Scenario, options: VirtualRunOptions = {}): Promise<VirtualRunResult> {
+export async function runVirtual(
+  scenario: Scenario,
+  options: VirtualRunOptions = {},
+): Promise<VirtualRunResult> {
   const run = await ExerciseRun.create(scenario, options);
   if (options.onEvent) run.subscribe(options.onEvent);
   while (!run.done) {
