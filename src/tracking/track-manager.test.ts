@@ -179,3 +179,51 @@ describe("TrackManager with asynchronous sensors and late reports", () => {
     expect(live.stats.detections + live.stats.tooLate).toBe(stream.length);
   });
 });
+
+describe("rangePreGate", () => {
+  it("never rejects a radar detection that the full EKF χ² gate accepts", async () => {
+    const { geodeticToEcef, ecefToGeodetic, enuMatrix } = await import("../core/geodesy.ts");
+    const { rangePreGate } = await import("./track-manager.ts");
+    const rng = new Rng("pregate");
+    const site = geodeticToEcef(0.65, 2.2, 50);
+    const g = ecefToGeodetic(site[0], site[1], site[2]);
+    const E = enuMatrix(g.lat, g.lon);
+    const target = geodeticToEcef(0.68, 2.24, 150_000);
+    const P = new Float64Array(36);
+    for (let a = 0; a < 3; a++) {
+      P[a * 7] = 400 ** 2;
+      P[(3 + a) * 7] = 50 ** 2;
+    }
+    P[1] = P[6] = 0.5 * 400 ** 2;
+    const f = new CvKalmanFilter(0, Float64Array.from([...target, 0, 0, 0]), P, 1);
+    let accepted = 0;
+    let preRejected = 0;
+    for (let k = 0; k < 3000; k++) {
+      const p = [0, 1, 2].map((a) => target[a] + 1500 * rng.normal());
+      const d = [p[0] - site[0], p[1] - site[1], p[2] - site[2]];
+      const e = E[0] * d[0] + E[1] * d[1] + E[2] * d[2];
+      const n = E[3] * d[0] + E[4] * d[1] + E[5] * d[2];
+      const u = E[6] * d[0] + E[7] * d[1] + E[8] * d[2];
+      const det: Detection = {
+        id: `r:${k}`,
+        t: 0,
+        tReport: 0,
+        sensorId: "r",
+        nation: "KOR",
+        kind: "radar",
+        siteEcef: site,
+        z: Float64Array.from([Math.hypot(e, n, u), Math.atan2(e, n), Math.atan2(u, Math.hypot(e, n))]),
+        R: Float64Array.from([30 ** 2, 0, 0, 0, 2e-3 ** 2, 0, 0, 0, 2e-3 ** 2]),
+      };
+      const full = f.gate(det) <= 14.16; // χ²₃(0.997)
+      const pre = rangePreGate(f, det, 14.16);
+      if (full) {
+        accepted++;
+        expect(pre).toBe(true);
+      }
+      if (!pre) preRejected++;
+    }
+    expect(accepted).toBeGreaterThan(50);
+    expect(preRejected).toBeGreaterThan(500);
+  });
+});

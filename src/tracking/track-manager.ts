@@ -95,6 +95,35 @@ export interface TrackManagerStats {
   tooLate: number;
 }
 
+/**
+ * Exact, cheap pre-test for radar detections: the Mahalanobis distance of one innovation component
+ * under its marginal variance never exceeds that of the whole innovation, so a range innovation
+ * (z_r − r̂)² > γ·(uᵀP_pos·u + R_rr) (u the unit line of sight, the same linearisation an EKF uses) means
+ * the full χ² gate fails too. Radar range is precise (tens of metres against kilometres cross-range),
+ * so in dense debris this rejects most candidates before the full EKF innovation is computed.
+ */
+export function rangePreGate(f: TrackFilter, det: Detection, gamma: number): boolean {
+  const x = f.x;
+  const P = f.P;
+  const n = f.dim;
+  const s = det.siteEcef;
+  const dx = x[0] - s[0];
+  const dy = x[1] - s[1];
+  const dz = x[2] - s[2];
+  const r = Math.sqrt(dx * dx + dy * dy + dz * dz);
+  if (!(r > 0)) return true;
+  const ux = dx / r;
+  const uy = dy / r;
+  const uz = dz / r;
+  const v =
+    ux * (P[0] * ux + P[1] * uy + P[2] * uz) +
+    uy * (P[n] * ux + P[n + 1] * uy + P[n + 2] * uz) +
+    uz * (P[2 * n] * ux + P[2 * n + 1] * uy + P[2 * n + 2] * uz) +
+    det.R[0];
+  const nu = det.z[0] - r;
+  return nu * nu <= gamma * v;
+}
+
 export class TrackManager {
   readonly tracks: Track[] = [];
   readonly stats: TrackManagerStats = {
@@ -385,8 +414,10 @@ export class TrackManager {
   }
 
   private tryPair(i: number, j: number, f: TrackFilter, det: Detection): void {
+    const gamma = this.gamma[det.z.length];
+    if (det.kind === "radar" && !rangePreGate(f, det, gamma)) return;
     const d2 = f.gate(det);
-    if (!(d2 <= this.gamma[det.z.length])) return;
+    if (!(d2 <= gamma)) return;
     const cost = d2 + (f.lastGateLogDetS ?? 0);
     if (this.nPairs === this.pairTrack.length) {
       const grow = (a: Int32Array) => {
