@@ -15,8 +15,10 @@
  *
  * ω minimises either det P (the volume of the fused ellipsoid, the usual choice) or tr P. Both
  * objectives are convex in ω (−log det and tr(·⁻¹) are convex on SPD matrices, and the fused
- * information is affine in ω), so a golden-section search on [0, 1] finds the minimum; the ends are
- * tested explicitly so that ω = 0 or 1 returns exactly one input when the other adds nothing.
+ * information is affine in ω). On a simultaneous diagonalisation of the two covariances (see
+ * `ciFuse`) the objective, its slope and curvature are sums of n scalar terms, so the minimum is found
+ * by a safeguarded Newton iteration on the slope in a handful of O(n) steps; when the slope at an end
+ * points outwards, ω is exactly 0 or 1 and the result is exactly one input (the other adds nothing).
  *
  * N estimates are fused sequentially (CI of CI …): each step is consistent whatever the correlation,
  * so the result is consistent too. Callers pass the best estimate first.
@@ -24,20 +26,26 @@
  * All work buffers live in `CiWorkspace` so a fusion engine calling this per system track per update
  * allocates nothing.
  */
-import { cholesky, choleskySolve, logDetFromCholesky, spdInverse, symmetrize } from "../core/matrix.ts";
+import { cholesky, choleskySolve, spdInverse, symmetrize } from "../core/matrix.ts";
+import { symmetricEigen } from "./symmetric-eigen.ts";
 
 export type CiCriterion = "det" | "trace";
 
-/** Golden-section tolerance on ω (the objective is flat near its minimum; 1e-6 is far below noise). */
-const OMEGA_TOL = 1e-6;
-const INV_PHI = (Math.sqrt(5) - 1) / 2;
+/** Tolerance on ω (the objective is flat near its minimum; 1e-10 is far below any effect). */
+const OMEGA_TOL = 1e-10;
 
 export class CiWorkspace {
   readonly Ia: Float64Array;
   readonly Ib: Float64Array;
   readonly M: Float64Array;
   readonly L: Float64Array;
-  readonly Linv: Float64Array;
+  readonly W: Float64Array;
+  readonly V: Float64Array;
+  readonly B: Float64Array;
+  readonly lambda: Float64Array;
+  readonly c: Float64Array;
+  readonly ya: Float64Array;
+  readonly yb: Float64Array;
   readonly v: Float64Array;
   readonly tmp: Float64Array;
   constructor(readonly n: number) {
@@ -46,77 +54,84 @@ export class CiWorkspace {
     this.Ib = new Float64Array(nn);
     this.M = new Float64Array(nn);
     this.L = new Float64Array(nn);
-    this.Linv = new Float64Array(nn);
+    this.W = new Float64Array(nn);
+    this.V = new Float64Array(nn);
+    this.B = new Float64Array(nn);
+    this.lambda = new Float64Array(n);
+    this.c = new Float64Array(n);
+    this.ya = new Float64Array(n);
+    this.yb = new Float64Array(n);
     this.v = new Float64Array(n);
     this.tmp = new Float64Array(nn);
   }
 }
 
-/**
- * Objective at ω: log det P (criterion "det") or tr P ("trace") with P⁻¹ = ω·Ia + (1 − ω)·Ib.
- * Infinity if the combination is not numerically SPD (cannot happen for SPD inputs and ω ∈ [0, 1],
- * but round-off at the ends is guarded).
+/*
+ * The whitened form used by `ciFuse`. With Pa = La·Laᵀ (Cholesky) and the eigen-decomposition of the
+ * whitened ratio W = La⁻¹·Pb·La⁻ᵀ = V·Λ·Vᵀ, the basis B = La·V makes both covariances diagonal:
+ * Pa = B·Bᵀ, Pb = B·Λ·Bᵀ. The fused information in that basis is diagonal too,
+ *     aᵢ(ω) = ω + (1 − ω)/λᵢ,   P = B·diag(1/aᵢ)·Bᵀ,
+ * so each objective is a sum of n scalar terms: log det P = const − Σ log aᵢ, and
+ * tr P = Σ cᵢ/aᵢ with cᵢ = ‖B·eᵢ‖². The search over ω then costs O(n) per step instead of a
+ * factorisation, and the estimate is yᵢ = (ω·yaᵢ + (1 − ω)·ybᵢ/λᵢ)/aᵢ, x = B·y, with
+ * ya = B⁻¹·xa, yb = B⁻¹·xb.
  */
-function objective(ws: CiWorkspace, omega: number, criterion: CiCriterion): number {
-  const { n, Ia, Ib, M, L } = ws;
-  const nn = n * n;
-  for (let q = 0; q < nn; q++) M[q] = omega * Ia[q] + (1 - omega) * Ib[q];
-  if (!cholesky(M, n, L)) return Number.POSITIVE_INFINITY;
-  if (criterion === "det") return -logDetFromCholesky(L, n);
-  // tr(M⁻¹) = ‖L⁻¹‖²_F: invert the lower-triangular L column by column.
-  let tr = 0;
-  for (let c = 0; c < n; c++) {
-    for (let i = 0; i < n; i++) {
-      if (i < c) {
-        ws.v[i] = 0;
-        continue;
-      }
-      let s = i === c ? 1 : 0;
-      for (let p = c; p < i; p++) s -= L[i * n + p] * ws.v[p];
-      const y = s / L[i * n + i];
-      ws.v[i] = y;
-      tr += y * y;
+function objectiveSlope(
+  lambda: Float64Array,
+  c: Float64Array,
+  n: number,
+  omega: number,
+  criterion: CiCriterion,
+): [number, number] {
+  // f = −Σ log aᵢ ("det") or Σ cᵢ/aᵢ ("trace"), aᵢ = ω + (1 − ω)/λᵢ, daᵢ/dω = dᵢ = 1 − 1/λᵢ.
+  let g = 0;
+  let h = 0;
+  for (let i = 0; i < n; i++) {
+    const d = 1 - 1 / lambda[i];
+    const a = omega + (1 - omega) / lambda[i];
+    if (criterion === "det") {
+      g -= d / a;
+      h += (d * d) / (a * a);
+    } else {
+      g -= (c[i] * d) / (a * a);
+      h += (2 * c[i] * d * d) / (a * a * a);
     }
   }
-  return tr;
+  return [g, h];
 }
 
 /**
- * The ω ∈ [0, 1] that minimises the criterion for information matrices already in ws.Ia, ws.Ib.
- * Exactly 0 or 1 when an end is at least as good as the interior minimum.
+ * The ω ∈ [0, 1] minimising the convex objective: an end when the slope there points outwards
+ * (exactly 0 or 1: the other input adds nothing), else the root of the slope by Newton steps kept
+ * inside a shrinking bracket (bisection when a step leaves it). The slope is increasing in ω.
  */
-function optimalOmega(ws: CiWorkspace, criterion: CiCriterion): number {
-  let a = 0;
-  let b = 1;
-  let c = b - INV_PHI * (b - a);
-  let d = a + INV_PHI * (b - a);
-  let fc = objective(ws, c, criterion);
-  let fd = objective(ws, d, criterion);
-  while (b - a > OMEGA_TOL) {
-    if (fc <= fd) {
-      b = d;
-      d = c;
-      fd = fc;
-      c = b - INV_PHI * (b - a);
-      fc = objective(ws, c, criterion);
-    } else {
-      a = c;
-      c = d;
-      fc = fd;
-      d = a + INV_PHI * (b - a);
-      fd = objective(ws, d, criterion);
-    }
+function optimalOmega(lambda: Float64Array, c: Float64Array, n: number, criterion: CiCriterion): number {
+  const [g0] = objectiveSlope(lambda, c, n, 0, criterion);
+  if (g0 >= 0) return 0;
+  const [g1] = objectiveSlope(lambda, c, n, 1, criterion);
+  if (g1 <= 0) return 1;
+  let lo = 0;
+  let hi = 1;
+  let w = 0.5;
+  for (let iter = 0; iter < 100; iter++) {
+    const [g, h] = objectiveSlope(lambda, c, n, w, criterion);
+    if (g < 0) lo = w;
+    else hi = w;
+    let next = h > 0 ? w - g / h : Number.NaN;
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (Math.abs(next - w) <= OMEGA_TOL || hi - lo <= OMEGA_TOL) return next;
+    w = next;
   }
-  let best = 0.5 * (a + b);
-  let fBest = objective(ws, best, criterion);
-  const f0 = objective(ws, 0, criterion);
-  const f1 = objective(ws, 1, criterion);
-  if (f1 <= fBest) {
-    best = 1;
-    fBest = f1;
+  return w;
+}
+
+/** Solves L·y = b (L lower triangular n×n) in place on y (y may alias b). */
+function forwardSolve(L: Float64Array, n: number, b: ArrayLike<number>, y: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let s = b[i];
+    for (let p = 0; p < i; p++) s -= L[i * n + p] * y[p];
+    y[i] = s / L[i * n + i];
   }
-  if (f0 <= fBest) best = 0;
-  return best;
 }
 
 /**
@@ -136,17 +151,76 @@ export function ciFuse(
   criterion: CiCriterion = "det",
 ): number {
   if (ws.n !== n) throw new RangeError(`CI workspace is for n = ${ws.n}, not ${n}`);
-  if (!spdInverse(Pa, n, ws.Ia, ws.tmp)) return Number.NaN;
-  if (!spdInverse(Pb, n, ws.Ib, ws.tmp)) return Number.NaN;
-  const omega = optimalOmega(ws, criterion);
-  // At the ends copy the chosen input exactly (no inversion round-off).
+  const { L, W, V, B, lambda, c, ya, yb, v, tmp } = ws;
+  if (!cholesky(Pa, n, L)) return Number.NaN;
+  for (let q = 0; q < n * n; q++) if (!Number.isFinite(Pb[q])) return Number.NaN;
+  // W = La⁻¹·Pb·La⁻ᵀ: columns of Y = La⁻¹·Pb into tmp (as rows, Y is symmetric-ready), then La⁻¹·Yᵀ.
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) v[i] = Pb[i * n + j];
+    forwardSolve(L, n, v, v);
+    for (let i = 0; i < n; i++) tmp[j * n + i] = v[i]; // tmp row j = (La⁻¹·Pb)[:, j] = Yᵀ row j
+  }
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) v[i] = tmp[i * n + j]; // column j of Yᵀ
+    forwardSolve(L, n, v, v);
+    for (let i = 0; i < n; i++) W[i * n + j] = v[i];
+  }
+  symmetricEigen(W, n, lambda, V, tmp);
+  // Pb is SPD exactly when every λ > 0 (congruence); a tiny λ relative to the largest is round-off
+  // on a singular Pb.
+  let lmax = 0;
+  for (let i = 0; i < n; i++) lmax = Math.max(lmax, lambda[i]);
+  for (let i = 0; i < n; i++) if (!(lambda[i] > 1e-14 * lmax)) return Number.NaN;
+  // B = La·V and cᵢ = ‖B·eᵢ‖².
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p <= i; p++) s += L[i * n + p] * V[p * n + j];
+      B[i * n + j] = s;
+    }
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += B[i * n + j] * B[i * n + j];
+    c[j] = s;
+  }
+  const omega = optimalOmega(lambda, c, n, criterion);
+  // At the ends copy the chosen input exactly (no round-off).
   if (omega === 1 || omega === 0) {
     const [xs, Ps] = omega === 1 ? [xa, Pa] : [xb, Pb];
     if (xOut !== xs) xOut.set(xs.subarray(0, n));
     if (POut !== Ps) POut.set(Ps.subarray(0, n * n));
     return omega;
   }
-  combine(xa, xb, n, omega, 1 - omega, xOut, POut, ws);
+  // ya = Vᵀ·La⁻¹·xa, yb likewise.
+  forwardSolve(L, n, xa, v);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += V[i * n + j] * v[i];
+    ya[j] = s;
+  }
+  forwardSolve(L, n, xb, v);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += V[i * n + j] * v[i];
+    yb[j] = s;
+  }
+  for (let j = 0; j < n; j++) {
+    const a = omega + (1 - omega) / lambda[j];
+    v[j] = (omega * ya[j] + ((1 - omega) * yb[j]) / lambda[j]) / a;
+    c[j] = 1 / a; // reuse: fused variances in the B basis
+  }
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += B[i * n + j] * v[j];
+    xOut[i] = s;
+  }
+  for (let i = 0; i < n; i++)
+    for (let k = i; k < n; k++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += B[i * n + j] * c[j] * B[k * n + j];
+      POut[i * n + k] = s;
+      POut[k * n + i] = s;
+    }
   return omega;
 }
 

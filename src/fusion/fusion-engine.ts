@@ -32,7 +32,6 @@
  * refused by `report()` with the reason, counted, and never reach the picture.
  */
 import { cholesky, mahalanobis2 } from "../core/matrix.ts";
-import { solveAssignment } from "../tracking/assignment.ts";
 import { chiSquareQuantile } from "../tracking/metrics/chi-square.ts";
 import { NATIONS, type NationCode } from "../world/nation.ts";
 import { type CiCriterion, CiWorkspace, ciFuseMany } from "./covariance-intersection.ts";
@@ -44,6 +43,7 @@ import {
   type ReporterCandidate,
   type ResponsibilityBasis,
 } from "./reporting-responsibility.ts";
+import { type Edge, sparseAssignment } from "./sparse-assignment.ts";
 import {
   type Contributor,
   checkTrackReport,
@@ -337,6 +337,52 @@ export class FusionEngine {
     return mahalanobis2(d, S, N, this.mahaWork);
   }
 
+  /**
+   * Allowed (free row, open report) pairs with their cost. Candidates come from a sweep along the
+   * ECEF x axis: a report can gate with a reference only if |Δx| ≤ √(gate·(Pᵣₓₓ + P_refₓₓ)), so the
+   * reports sorted by x are searched in that window instead of all of them (O((R + C)·log C + pairs)
+   * rather than O(R·C) at a thousand objects).
+   */
+  private gatedPairs(
+    rows: readonly SystemState[],
+    freeRows: readonly number[],
+    refX: readonly (Float64Array | null)[],
+    refP: readonly (Float64Array | null)[],
+    open: readonly StoredReport[],
+    previousStn: ReadonlyMap<string, number>,
+  ): Edge[] {
+    const edges: Edge[] = [];
+    if (freeRows.length === 0 || open.length === 0) return edges;
+    const order = open.map((_, b) => b).sort((u, v) => open[u].xp[0] - open[v].xp[0]);
+    const xs = Float64Array.from(order, (b) => open[b].xp[0]);
+    let maxVar = 0;
+    for (const s of open) maxVar = Math.max(maxVar, s.Pp[0]);
+    const colOfStn = new Map<number, number>();
+    for (let b = 0; b < open.length; b++) {
+      const prev = previousStn.get(open[b].key);
+      if (prev !== undefined && prev >= 0) colOfStn.set(prev, b);
+    }
+    for (let a = 0; a < freeRows.length; a++) {
+      const i = freeRows[a];
+      const xr = refX[i];
+      const Pr = refP[i];
+      if (!xr || !Pr) {
+        // A singleton may stay where it was (cost = the gate: any gated merge is preferred).
+        const b = colOfStn.get(rows[i].stn);
+        if (b !== undefined) edges.push({ row: a, col: b, cost: this.gate });
+        continue;
+      }
+      const w = Math.sqrt(this.gate * (maxVar + Pr[0]));
+      let lo = lowerBound(xs, xr[0] - w);
+      for (; lo < xs.length && xs[lo] <= xr[0] + w; lo++) {
+        const b = order[lo];
+        const d2 = this.distance2(open[b], xr, Pr, this.gate);
+        if (d2 <= this.gate) edges.push({ row: a, col: b, cost: d2 });
+      }
+    }
+    return edges;
+  }
+
   private associate(t: number): void {
     // Working membership from last time, keeping only usable reports (unusable ones keep their stn
     // in memory and may rejoin when usable again).
@@ -401,32 +447,13 @@ export class FusionEngine {
         } else open.push(s);
       }
 
-      // Optimal assignment of the rest within the normal gate.
+      // Optimal assignment of the rest within the normal gate, over the gated pairs only.
       const freeRows: number[] = [];
       for (let i = 0; i < rows.length; i++) if (!rowTaken[i]) freeRows.push(i);
       const nr = freeRows.length;
       const nc = open.length;
-      let rowToColOfOpen: Int32Array | null = null;
-      if (nr > 0 && nc > 0) {
-        const cost = new Float64Array(nr * nc).fill(Number.POSITIVE_INFINITY);
-        for (let a = 0; a < nr; a++) {
-          const i = freeRows[a];
-          const xr = refX[i];
-          const Pr = refP[i];
-          for (let b = 0; b < nc; b++) {
-            const s = open[b];
-            if (xr && Pr) {
-              const d2 = this.distance2(s, xr, Pr, this.gate);
-              if (d2 <= this.gate) cost[a * nc + b] = d2;
-            } else if ((previousStn.get(s.key) ?? -1) === rows[i].stn) {
-              // A singleton staying where it was: allowed, but any gated merge is preferred.
-              cost[a * nc + b] = this.gate;
-            }
-          }
-        }
-        const res = solveAssignment(cost, nr, nc);
-        rowToColOfOpen = res.colToRow;
-      }
+      const edges = this.gatedPairs(rows, freeRows, refX, refP, open, previousStn);
+      const rowToColOfOpen = nr > 0 && nc > 0 ? sparseAssignment(nr, nc, edges) : null;
       for (let b = 0; b < nc; b++) {
         const s = open[b];
         const a = rowToColOfOpen ? rowToColOfOpen[b] : -1;
@@ -515,4 +542,16 @@ export class FusionEngine {
     }
     return out;
   }
+}
+
+/** First index with xs[i] ≥ v in an ascending array. */
+function lowerBound(xs: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
