@@ -19,7 +19,6 @@ import type { NodeEvent } from "../node/node-events.ts";
 import { policyForMode, type SharingMode } from "../node/sharing-mode.ts";
 import { buildScenario } from "../scenario/build.ts";
 import type { Scenario, ScenarioLaunch } from "../scenario/scenario.ts";
-import type { Detection, DetectionTruth } from "../sensors/detection.ts";
 import type { Sensor } from "../sensors/sensor.ts";
 import { TruthSnapshot } from "../sensors/truth-snapshot.ts";
 import { InProcessBus, type LinkConfig, type LinkName } from "../sharing/inprocess-bus.ts";
@@ -37,6 +36,7 @@ import type { AllyCode } from "../world/nation.ts";
 import type { Mover } from "../world/truth.ts";
 import { describeInject, parseInjects, type RunnerInject } from "./injects.ts";
 import type { MetricObservation, RunEndPayload, RunStartPayload, TruthObject } from "./log-kinds.ts";
+import { SensorField } from "./sensor-field.ts";
 import { type ThreatMetrics, ThreatMetricsCollector, type ThreatTruth } from "./threat-metrics.ts";
 
 export const DEFAULT_POLICY_PATH = join(
@@ -127,12 +127,10 @@ export class ExerciseRun {
   private readonly nodes = new Map<AllyCode, NationalNode>();
   private readonly crashed = new Set<AllyCode>();
   private readonly restarts: { nation: AllyCode; tS: number }[] = [];
-  private readonly sensorOutages: { sensor: string; startS: number; endS: number }[] = [];
   private readonly pendingInjects: RunnerInject[];
   private readonly movers: Mover[];
   private readonly sensors: Sensor[];
-  private readonly sensorRng = new Map<string, Rng>();
-  private readonly nextScan = new Map<string, number>();
+  private readonly field: SensorField;
   private readonly threats: ThreatTruth[];
   private readonly missileIds: Set<string>;
   private readonly metrics: ThreatMetricsCollector;
@@ -141,12 +139,8 @@ export class ExerciseRun {
   private readonly stnMatch = new Map<string, string | null>();
   private readonly observed = new Set<string>();
   private readonly listeners = new Set<RunListener>();
-  private readonly dets: Detection[] = [];
-  private readonly truths: DetectionTruth[] = [];
-  private readonly snapshot = new TruthSnapshot();
   private readonly stepTruth = new TruthSnapshot();
   private readonly truthEveryS: number;
-  private detections = 0;
   private eventsLogged = 0;
   private finished = false;
 
@@ -185,10 +179,7 @@ export class ExerciseRun {
     this.missileIds = new Set(this.threats.map((t) => t.id));
     this.movers = [...built.movers];
     this.sensors = built.sensors.filter((s) => scenario.nations.includes(s.nation as AllyCode));
-    for (const s of this.sensors) {
-      this.sensorRng.set(s.id, this.rng.fork(`sensor:${s.id}`));
-      this.nextScan.set(s.id, s.nextScanTime(0));
-    }
+    this.field = new SensorField(this.sensors, this.movers, this.rng);
     this.pendingInjects = [...injects];
     // Launch injects are planned now (so a bad one fails before the run) but join the world at their time.
     let lastEnd = Math.max(
@@ -278,7 +269,7 @@ export class ExerciseRun {
     this.t = t;
     await this.applyDue(t);
     const active = this.movers.filter((m) => m.tStart <= t && t - this.stepS <= m.tEnd);
-    this.scanSensors(t, active);
+    this.scanSensors(t);
     this.scheduler.runUntil(t);
     // After the clock reached t, so a restarted node's backlog is delivered at t (and now).
     if (await this.restartDue(t)) this.scheduler.runUntil(t);
@@ -311,7 +302,7 @@ export class ExerciseRun {
       for (const [nation, node] of this.nodes) if (!this.crashed.has(nation)) await node.stop();
       const end: RunEndPayload = {
         simulatedS: this.endT,
-        detections: this.detections,
+        detections: this.field.detections,
         messages: { ...this.counts },
         bus: this.bus.stats(),
         metrics: this.metrics.results(),
@@ -327,7 +318,7 @@ export class ExerciseRun {
       simulatedS: this.endT,
       metrics: this.metrics.results(),
       unmatchedFalseWarnings: this.metrics.unmatchedFalseWarnings(),
-      detections: this.detections,
+      detections: this.field.detections,
       messages: { ...this.counts },
       eventsLogged: this.eventsLogged,
     };
@@ -433,7 +424,7 @@ export class ExerciseRun {
   private schedule(i: RunnerInject): void {
     switch (i.type) {
       case "sensor-outage":
-        this.sensorOutages.push({ sensor: i.sensor, startS: i.tS, endS: i.endS });
+        this.field.outage(i.sensor, i.tS, i.endS);
         break;
       case "link-outage":
         // Outage windows are timed: installing them ahead lets the bus hold messages that depart inside.
@@ -547,46 +538,20 @@ export class ExerciseRun {
     this.record(this.scheduler.now(), "threat.added", "runner", threat);
   }
 
-  private sensorDown(id: string, t: number): boolean {
-    for (const o of this.sensorOutages) if (o.sensor === id && t >= o.startS && t < o.endS) return true;
-    return false;
-  }
-
   /** Sensors scan on their own schedules within (t − step, t]; detections reach the node after latency. */
-  private scanSensors(t: number, active: readonly Mover[]): void {
-    const { dets, truths, snapshot } = this;
-    for (const s of this.sensors) {
-      const nation = s.nation as AllyCode;
-      let ts = this.nextScan.get(s.id)!;
-      for (; ts <= t + 1e-9; ts = s.nextScanTimeAfter(ts)) {
-        if (this.sensorDown(s.id, ts)) continue;
-        dets.length = 0;
-        truths.length = 0;
-        if (snapshot.t !== ts) snapshot.fill(ts, active);
-        s.scanSnapshot(snapshot, this.sensorRng.get(s.id)!, dets, truths);
-        this.detections += dets.length;
-        let first: Map<string, number> | null = null;
-        for (let i = 0; i < dets.length; i++) {
-          const det = dets[i];
-          const objectId = truths[i]?.objectId ?? null;
-          if (objectId && this.missileIds.has(objectId)) {
-            this.metrics.detection(nation, objectId, det.t);
-            if (!this.observed.has(`detection:${nation}:${objectId}`)) {
-              first ??= new Map();
-              if (!first.has(objectId)) first.set(objectId, det.t);
-            }
-          }
-          const node = this.nodes.get(nation)!;
-          this.scheduler.at(det.tReport, () => {
-            // A crashed node's sensors report into the void.
-            if (!this.crashed.has(nation)) node.ingest(det);
-          });
-        }
-        if (first)
-          for (const [threat, tt] of first) this.observe({ what: "detection", nation, threat, t: tt });
+  private scanSensors(t: number): void {
+    this.field.scanUntil(t, (det, objectId) => {
+      const nation = det.nation as AllyCode;
+      if (objectId && this.missileIds.has(objectId)) {
+        this.metrics.detection(nation, objectId, det.t);
+        this.observe({ what: "detection", nation, threat: objectId, t: det.t });
       }
-      this.nextScan.set(s.id, ts);
-    }
+      const node = this.nodes.get(nation)!;
+      this.scheduler.at(det.tReport, () => {
+        // A crashed node's sensors report into the void.
+        if (!this.crashed.has(nation)) node.ingest(det);
+      });
+    });
   }
 
   /** Ties a node's tracks to the truth (for the metrics) and measures its picture by GOSPA. */
