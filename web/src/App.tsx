@@ -1,0 +1,397 @@
+/**
+ * The app: sign-in, then the common operational picture — globe (or 2-D map), warnings with their
+ * time-to-impact countdown, track table, message and rejection log, reports and, for control, the
+ * clock and the per-nation view switch. Language and direction follow the chosen language.
+ */
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import type { ViewName, WireAlert, WireTrack } from "../../src/server/wire.ts";
+import { Connection, signIn } from "./connection.ts";
+import { sigmaKm } from "./geo.ts";
+import { Globe, webglAvailable } from "./Globe.tsx";
+import { formatCountdown, formatNumber, isRtl, type Key, LANG_NAMES, LANGS, type Lang, translator } from "./i18n.ts";
+import { Map2D } from "./Map2D.tsx";
+
+const TOKEN_KEY = "allylink.token";
+
+function initialLang(): Lang {
+  const q = new URLSearchParams(location.search).get("lang");
+  if (q && q in LANGS) return q as Lang;
+  const s = localStorage.getItem("allylink.lang");
+  return s && s in LANGS ? (s as Lang) : "en";
+}
+
+function takeTokenFromUrl(): string | null {
+  const m = /(?:^|[#&])token=([\w-]+)/.exec(location.hash);
+  if (!m) return null;
+  history.replaceState(null, "", location.pathname + location.search);
+  return m[1];
+}
+
+export function App() {
+  const [lang, setLang] = useState<Lang>(initialLang);
+  const t = useMemo(() => translator(lang), [lang]);
+  const [token, setToken] = useState<string | null>(() => takeTokenFromUrl() ?? sessionStorage.getItem(TOKEN_KEY));
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.documentElement.dir = isRtl(lang) ? "rtl" : "ltr";
+    document.title = t("title");
+    localStorage.setItem("allylink.lang", lang);
+  }, [lang, t]);
+  useEffect(() => {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  }, [token]);
+  const langSelect = (
+    <label className="field">
+      {t("language")}{" "}
+      <select data-testid="lang-select" value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
+        {(Object.keys(LANGS) as Lang[]).map((l) => (
+          <option key={l} value={l}>
+            {LANG_NAMES[l]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  if (!token) return <SignIn t={t} langSelect={langSelect} onToken={setToken} />;
+  return <Picture key={token} token={token} lang={lang} t={t} langSelect={langSelect} onSignOut={() => setToken(null)} />;
+}
+
+function SignIn(props: { t: (k: Key) => string; langSelect: React.ReactNode; onToken: (t: string) => void }) {
+  const { t } = props;
+  const [value, setValue] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div className="signin">
+      <h1>{t("title")}</h1>
+      {props.langSelect}
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const r = await signIn(value.trim());
+          if (r.ok) props.onToken(value.trim());
+          else setError(`${t("badToken")}: ${r.error}`);
+        }}
+      >
+        <p>{t("tokenHelp")}</p>
+        <input data-testid="token-input" value={value} onChange={(e) => setValue(e.target.value)} placeholder={t("token")} dir="ltr" />
+        <button type="submit" data-testid="signin-button">
+          {t("signIn")}
+        </button>
+        {error && <p className="error" data-testid="signin-error">{error}</p>}
+      </form>
+    </div>
+  );
+}
+
+function useConnection(token: string): Connection {
+  const conn = useMemo(() => new Connection(token), [token]);
+  useEffect(() => {
+    conn.start();
+    return () => conn.stop();
+  }, [conn]);
+  useSyncExternalStore(
+    useCallback((fn) => conn.subscribe(fn), [conn]),
+    () => conn.version,
+  );
+  return conn;
+}
+
+/** Re-renders every `ms` (for the countdown between pictures). */
+function useTicker(ms: number): void {
+  const [, setN] = useState(0);
+  useEffect(() => {
+    const id = setInterval(() => setN((n) => n + 1), ms);
+    return () => clearInterval(id);
+  }, [ms]);
+}
+
+function Picture(props: { token: string; lang: Lang; t: (k: Key) => string; langSelect: React.ReactNode; onSignOut: () => void }) {
+  const { lang, t } = props;
+  const conn = useConnection(props.token);
+  useTicker(250);
+  const [mode, setMode] = useState<"3d" | "2d">(() => (new URLSearchParams(location.search).get("map") === "2d" || !webglAvailable() ? "2d" : "3d"));
+  const [globeFailure, setGlobeFailure] = useState<string | null>(webglAvailable() ? null : "no WebGL");
+  const onFail = useCallback((why: string) => {
+    setGlobeFailure(why);
+    setMode("2d");
+  }, []);
+  if (conn.status === "refused") {
+    return (
+      <div className="signin">
+        <p className="error" data-testid="signin-error">
+          {t("badToken")}
+        </p>
+        <button type="button" onClick={props.onSignOut}>
+          {t("signIn")}
+        </button>
+      </div>
+    );
+  }
+  const setup = conn.setup;
+  const pic = conn.picture;
+  const p = setup?.participant;
+  const now = conn.now();
+  const isControl = p?.role === "control";
+  return (
+    <div className="app" data-testid="app" data-view={pic?.view ?? ""}>
+      <header className="topbar">
+        <strong className="brand">AllyLink</strong>
+        <span className="exercise-mark">{t("exercise")}</span>
+        {p && (
+          <span data-testid="participant">
+            {p.nation ?? "CONTROL"} · {t(`role_${p.role}` as Key)}
+          </span>
+        )}
+        {setup && (
+          <span className="scenario" title={setup.scenario.description}>
+            {t("scenario")}: {setup.scenario.name}
+          </span>
+        )}
+        <ClockText conn={conn} lang={lang} t={t} />
+        {isControl && setup && (
+          <label className="field">
+            {t("view")}{" "}
+            <select data-testid="view-select" value={setup.view} onChange={(e) => conn.setView(e.target.value as ViewName)}>
+              {setup.views.map((v) => (
+                <option key={v} value={v}>
+                  {v === "TRUTH" ? t("truth") : v}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <button type="button" data-testid="map-toggle" disabled={mode === "2d" && globeFailure !== null} onClick={() => setMode(mode === "3d" ? "2d" : "3d")}>
+          {mode === "3d" ? t("map2d") : t("globe3d")}
+        </button>
+        {props.langSelect}
+        <button type="button" onClick={props.onSignOut}>
+          {t("signOut")}
+        </button>
+        {conn.status !== "open" && <span className="status">{conn.status === "connecting" ? t("connecting") : t("disconnected")}</span>}
+      </header>
+      <main className="main">
+        <section className="mapbox">
+          {mode === "3d" ? <Globe conn={conn} rtl={isRtl(lang)} t={t} onFail={onFail} /> : <Map2D conn={conn} setup={setup} picture={pic} t={t} />}
+          {globeFailure && mode === "2d" && (
+            <div className="notice" data-testid="nowebgl">
+              {t("noWebgl")}
+            </div>
+          )}
+        </section>
+        <aside className="side">
+          <AlertPanel alerts={pic?.alerts ?? []} now={now} lang={lang} t={t} />
+          <TrackTable own={pic?.tracks ?? []} system={pic?.systemTracks ?? []} lang={lang} t={t} />
+          <LogPanel conn={conn} lang={lang} t={t} />
+          {isControl && <Reports reports={setup?.reports ?? []} token={props.token} t={t} />}
+        </aside>
+      </main>
+      {isControl && pic && <Timeline conn={conn} lang={lang} t={t} />}
+    </div>
+  );
+}
+
+function clockString(lang: Lang, epochMs: number, t: number): string {
+  const d = new Date(epochMs + t * 1000);
+  return `${d.toISOString().slice(11, 19)}Z · T+${formatNumber(lang, Math.floor(t))} s`;
+}
+
+function ClockText(props: { conn: Connection; lang: Lang; t: (k: Key) => string }) {
+  const c = props.conn.picture?.clock;
+  if (!c) return null;
+  return (
+    <span className="clock" data-testid="clock" dir="ltr">
+      {clockString(props.lang, c.epochMs, props.conn.now())} ×{formatNumber(props.lang, c.speed, c.speed < 1 ? 2 : 0)}
+      {c.paused && ` · ${props.t("paused")}`}
+      {c.catchingUp && ` · ${props.t("catchingUp")}`}
+    </span>
+  );
+}
+
+function AlertPanel(props: { alerts: readonly WireAlert[]; now: number; lang: Lang; t: (k: Key) => string }) {
+  const { t, lang } = props;
+  const live = props.alerts.filter((a) => a.state !== "cancelled");
+  return (
+    <section className="panel alerts" data-testid="alert-panel">
+      <h2>{t("alerts")}</h2>
+      {live.length === 0 && <p className="muted">{t("noAlerts")}</p>}
+      {live.map((a) => {
+        const left = a.tImpact - props.now;
+        return (
+          <div key={a.id} className="alert-item" data-testid="alert-item" data-alert-id={a.id}>
+            <div className="alert-head">
+              <span className="badge">{t(a.state)}</span> {a.areaName}
+            </div>
+            <div className="countdown" data-testid="countdown" data-seconds={Math.round(left)}>
+              {left > 0 ? `${t("timeToImpact")}: ` : `${t("impacted")}: `}
+              <span dir="ltr">{formatCountdown(lang, left)}</span>
+            </div>
+            <div className="muted">
+              {t("probability")}: {formatNumber(lang, a.probability * 100)}% · {a.threatId} · {formatNumber(lang, a.semiMajorM / 1000)}×{formatNumber(lang, a.semiMinorM / 1000)} km
+            </div>
+          </div>
+        );
+      })}
+    </section>
+  );
+}
+
+function TrackRows(props: { tracks: readonly WireTrack[]; lang: Lang }) {
+  const { lang } = props;
+  return (
+    <>
+      {props.tracks.slice(0, 60).map((tr) => (
+        <tr key={tr.id} data-testid="track-row">
+          <td dir="ltr">{tr.id}</td>
+          <td>{formatNumber(lang, tr.altM / 1000, 1)}</td>
+          <td>{formatNumber(lang, tr.speedMps)}</td>
+          <td>{formatNumber(lang, tr.climbMps)}</td>
+          <td>{formatNumber(lang, sigmaKm(tr.cov), 2)}</td>
+          <td dir="ltr">{tr.sources.join(" ")}</td>
+          <td>{tr.phase}</td>
+        </tr>
+      ))}
+    </>
+  );
+}
+
+function TrackTable(props: { own: readonly WireTrack[]; system: readonly WireTrack[]; lang: Lang; t: (k: Key) => string }) {
+  const { t } = props;
+  const head = (
+    <tr>
+      <th>{t("id")}</th>
+      <th>{t("altitude")}</th>
+      <th>{t("speed")}</th>
+      <th>{t("climb")}</th>
+      <th>{t("sigma")}</th>
+      <th>{t("sources")}</th>
+      <th>{t("phase")}</th>
+    </tr>
+  );
+  return (
+    <section className="panel tracks" data-testid="track-table">
+      <h2>
+        {t("tracks")} ({formatNumber(props.lang, props.own.length)} / {formatNumber(props.lang, props.system.length)})
+      </h2>
+      {props.own.length + props.system.length === 0 && <p className="muted">{t("noTracks")}</p>}
+      {props.system.length > 0 && (
+        <table>
+          <caption>{t("systemTracks")}</caption>
+          <thead>{head}</thead>
+          <tbody>
+            <TrackRows tracks={props.system} lang={props.lang} />
+          </tbody>
+        </table>
+      )}
+      {props.own.length > 0 && (
+        <table>
+          <caption>{t("ownTracks")}</caption>
+          <thead>{head}</thead>
+          <tbody>
+            <TrackRows tracks={props.own} lang={props.lang} />
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function LogPanel(props: { conn: Connection; lang: Lang; t: (k: Key) => string }) {
+  const { t } = props;
+  const [onlyRejected, setOnlyRejected] = useState(false);
+  const entries = props.conn.log.filter((e) => !onlyRejected || e.rejected).slice(-80).reverse();
+  return (
+    <section className="panel log" data-testid="log-panel">
+      <h2>{t("log")}</h2>
+      <label className="field">
+        <input type="checkbox" checked={onlyRejected} onChange={(e) => setOnlyRejected(e.target.checked)} /> {t("rejectionsOnly")}
+      </label>
+      {entries.length === 0 && <p className="muted">{t("noLog")}</p>}
+      <ul>
+        {entries.map((e) => (
+          <li key={e.seq} className={e.rejected ? "rejected" : ""} dir="ltr">
+            T+{Math.round(e.t)} {e.nation} {e.type} {e.text}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Reports(props: { reports: readonly { name: string; url: string }[]; token: string; t: (k: Key) => string }) {
+  const { t } = props;
+  // Reports need the token, which a plain link cannot carry: fetch, then open the HTML as a blob.
+  const open = async (url: string) => {
+    const r = await fetch(url, { headers: { authorization: `Bearer ${props.token}` } });
+    if (!r.ok) return;
+    const blob = new Blob([await r.text()], { type: "text/html" });
+    window.open(URL.createObjectURL(blob), "_blank", "noopener");
+  };
+  return (
+    <section className="panel reports" data-testid="reports">
+      <h2>{t("reports")}</h2>
+      {props.reports.length === 0 && <p className="muted">{t("noReports")}</p>}
+      <ul>
+        {props.reports.map((r) => (
+          <li key={r.name}>
+            <button type="button" onClick={() => void open(r.url)}>
+              {t("open")}
+            </button>{" "}
+            <span dir="ltr">{r.name}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+const SPEEDS = [0.5, 1, 2, 5, 10, 30, 60, 120];
+
+function Timeline(props: { conn: Connection; lang: Lang; t: (k: Key) => string }) {
+  const { conn, t, lang } = props;
+  const c = conn.picture!.clock;
+  const [seekTo, setSeekTo] = useState<number | null>(null);
+  return (
+    <footer className="timeline" data-testid="timeline">
+      <strong>{t("clock")}</strong>
+      <button type="button" data-testid="clock-live" onClick={() => conn.send({ type: "clock", action: "live" })}>
+        {t("live")}
+      </button>
+      <button type="button" data-testid="clock-pause" onClick={() => conn.send({ type: "clock", action: c.paused ? "resume" : "pause" })}>
+        {c.paused ? t("resume") : t("pause")}
+      </button>
+      <label className="field">
+        {t("speedX")}{" "}
+        <select data-testid="clock-speed" value={String(c.speed)} onChange={(e) => conn.send({ type: "clock", action: "speed", speed: Number(e.target.value) })}>
+          {[...new Set([...SPEEDS, c.speed])].sort((a, b) => a - b).map((s) => (
+            <option key={s} value={String(s)}>
+              ×{formatNumber(lang, s, s < 1 ? 1 : 0)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <input
+        className="seek"
+        data-testid="clock-seek"
+        type="range"
+        min={0}
+        max={c.durationS}
+        step={1}
+        value={seekTo ?? Math.round(conn.now())}
+        aria-label={t("seek")}
+        onChange={(e) => setSeekTo(Number(e.target.value))}
+        onPointerUp={() => {
+          if (seekTo !== null) conn.send({ type: "clock", action: "seek", t: seekTo });
+          setSeekTo(null);
+        }}
+        onKeyUp={() => {
+          if (seekTo !== null) conn.send({ type: "clock", action: "seek", t: seekTo });
+          setSeekTo(null);
+        }}
+      />
+      <span dir="ltr">
+        {formatNumber(lang, Math.round(seekTo ?? conn.now()))} / {formatNumber(lang, c.durationS)} s
+      </span>
+    </footer>
+  );
+}
