@@ -229,7 +229,7 @@ describe("radar and ir measurement models", () => {
 describe("CaKalmanFilter", () => {
   it("matches a dense textbook CA Kalman filter", () => {
     const q = 0.05;
-    const F = (dt: number) => {
+    const caF = (dt: number) => {
       const M = Matrix.eye(9);
       for (let a = 0; a < 3; a++) {
         M.set(a, 3 + a, dt);
@@ -238,7 +238,7 @@ describe("CaKalmanFilter", () => {
       }
       return M;
     };
-    const Q = (dt: number) => {
+    const caQ = (dt: number) => {
       const M = Matrix.zeros(9, 9);
       const blk = [
         [dt ** 5 / 20, dt ** 4 / 8, dt ** 3 / 6],
