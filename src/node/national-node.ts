@@ -8,17 +8,25 @@
  * what allies gave it — that would both breach the originator's releasability and make allies count
  * the same information twice.
  */
+import { ecefToGeodetic } from "../core/geodesy.ts";
 import type { Rng } from "../core/rng.ts";
 import { type FlightPhase, FusionEngine, type SystemTrack } from "../fusion/fusion-engine.ts";
 import type { Detection } from "../sensors/detection.ts";
 import type { PinnedKeySet, SigningKey } from "../sharing/keys.ts";
 import { makeLabel, type SecurityLabel } from "../sharing/label.ts";
 import type { MessageKind } from "../sharing/message-kinds.ts";
-import type { BallisticTrack, PayloadOf, TrackManagement, Warning } from "../sharing/messages.ts";
+import type {
+  BallisticTrack,
+  LaunchEvent,
+  PayloadOf,
+  TrackManagement,
+  Warning,
+} from "../sharing/messages.ts";
 import type { Policy } from "../sharing/policy.ts";
 import { Receiver } from "../sharing/receiver.ts";
 import { Sender } from "../sharing/sender.ts";
 import type { InboxSubscription, Transport } from "../sharing/transport.ts";
+import { IrLaunchDetector } from "../tracking/ir-launch-detection.ts";
 import type { Track, TrackManager } from "../tracking/track-manager.ts";
 import type { Alert } from "../warning/alert.ts";
 import { AlertManager } from "../warning/alert-manager.ts";
@@ -71,6 +79,8 @@ interface ThreatState {
 export class NationalNode {
   readonly nation: AllyCode;
   readonly tracker: TrackManager;
+  /** Space infrared: triangulated boost tracks and launch estimates (nations with IR satellites). */
+  readonly irLaunches = new IrLaunchDetector();
   readonly fusion: FusionEngine;
   readonly alerts: AlertManager;
   readonly receiver: Receiver;
@@ -84,6 +94,10 @@ export class NationalNode {
   private readonly contributors = new Map<number, Map<string, { siteEcef: number[]; t: number }>>();
   private readonly threats = new Map<number, ThreatState>();
   private readonly knownStns = new Set<number>();
+  /** IR detections held until every satellite's report of the same instant has arrived. */
+  private irBuffer: Detection[] = [];
+  /** Boost tracks already announced, with the number of points their estimate used. */
+  private readonly announced = new Map<number, number>();
   private readonly pendingSends: Promise<unknown>[] = [];
   private readonly protectedAreas: readonly ProtectedArea[];
   private readonly events: NodeEvent[] = [];
@@ -152,7 +166,9 @@ export class NationalNode {
   ingest(det: Detection): void {
     if (det.nation !== this.nation)
       throw new Error(`node ${this.nation} was given a ${det.nation} sensor's detection`);
-    this.tracker.ingest(det);
+    // Angles-only infrared goes to launch detection (triangulation); everything else to the tracker.
+    if (det.kind === "ir") this.irBuffer.push(det);
+    else this.tracker.ingest(det);
   }
 
   /** Events since the last call (the runner drains them into the log and the metrics). */
@@ -163,6 +179,7 @@ export class NationalNode {
   /** Advances the node to time t: tracking, sharing, fusion, warning. */
   async step(t: number): Promise<void> {
     this.tracker.advanceTo(t);
+    this.announceLaunches(t);
     const own = this.tracker.confirmedTracks();
     for (const tr of own) {
       const f = tr.filter;
@@ -326,8 +343,57 @@ export class NationalNode {
       if (kind === "TrackManagement") {
         const m = env.payload as TrackManagement;
         if (m.action === "drop") this.fusion.drop(m.origin as NationCode, m.trackNumber);
+      } else if (kind === "LaunchEvent") {
+        const m = env.payload as LaunchEvent;
+        const g = ecefToGeodetic(m.launchPointEcef[0], m.launchPointEcef[1], m.launchPointEcef[2]);
+        this.emit({
+          type: "launch.detected",
+          nation: this.nation,
+          t,
+          launchTime: m.launchTime,
+          launchPoint: { lat: g.lat, lon: g.lon },
+          source: origin,
+        });
       }
       this.emit({ type: "message.received", nation: this.nation, t, kind, origin, msgId: env.header.id });
+    }
+  }
+
+  /**
+   * A launch seen from space: announced (LaunchEvent to every nation the policy allows) as soon as the
+   * boost track yields a launch estimate, and again whenever the estimate rests on twice the points.
+   */
+  private announceLaunches(t: number): void {
+    // Satellites report the same scan instant with different latencies; triangulation needs them together.
+    const ready = this.irBuffer.filter((d) => d.t <= t - IR_REPORT_LAG_S);
+    if (ready.length === 0) return;
+    this.irBuffer = this.irBuffer.filter((d) => d.t > t - IR_REPORT_LAG_S);
+    this.irLaunches.ingest(ready);
+    this.irLaunches.flush();
+    for (const bt of this.irLaunches.boostTracks()) {
+      const est = bt.launch;
+      if (!est) continue;
+      const prev = this.announced.get(bt.track.id) ?? 0;
+      if (prev && est.points < 2 * prev) continue;
+      this.announced.set(bt.track.id, est.points);
+      const ev: LaunchEvent = {
+        eventId: `${this.nation}-L${bt.track.id}-${est.points}`,
+        origin: this.nation,
+        time: t,
+        launchTime: est.tLaunch,
+        launchPointEcef: [est.ecef[0], est.ecef[1], est.ecef[2]],
+        classification: { category: "UNKNOWN", confidence: 0 },
+        contributors: [{ sensorType: "ir", lastUpdate: bt.track.tLastUpdate }],
+      };
+      this.emit({
+        type: "launch.detected",
+        nation: this.nation,
+        t,
+        launchTime: est.tLaunch,
+        launchPoint: { lat: est.latRad, lon: est.lonRad },
+        source: this.nation,
+      });
+      this.send("LaunchEvent", ev);
     }
   }
 
@@ -413,6 +479,9 @@ export class NationalNode {
     this.send("Warning", w);
   }
 }
+
+/** Longest space-IR reporting latency waited for before triangulating a scan instant, s. */
+const IR_REPORT_LAG_S = 5;
 
 /** The 6×6 position–velocity block of a dim × dim covariance. */
 function block6(P: Float64Array, dim: number): Float64Array {

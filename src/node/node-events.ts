@@ -56,6 +56,13 @@ export type NodeEvent =
       readonly semiMinorM: number;
       readonly sources: readonly NationCode[];
     })
+  | (Base & {
+      readonly type: "launch.detected";
+      readonly launchTime: number;
+      readonly launchPoint: GeoPoint;
+      /** Who saw it: this nation's own space infrared, or the ally whose LaunchEvent arrived. */
+      readonly source: NationCode;
+    })
   | (Base & { readonly type: "alert"; readonly alert: Alert })
   | (Base & { readonly type: "impact.outcome"; readonly outcome: ImpactOutcome });
 
