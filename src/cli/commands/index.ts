@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   track: () => import("./track.ts"),
   run: () => import("./run.ts"),
   node: () => import("./node.ts"),
+  ttx: () => import("./ttx.ts"),
+  serve: () => import("./serve.ts"),
 };
 
 export async function registerCommands(program: Command, argv: readonly string[]): Promise<void> {
