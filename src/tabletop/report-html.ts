@@ -150,7 +150,9 @@ function num(v: number | null, digits = 0): string {
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[], cls = ""): string {
   const th = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`).join("\n");
+  const body = rows
+    .map((r) => `<tr>${r.map((c) => `<td><bdi>${escapeHtml(c)}</bdi></td>`).join("")}</tr>`)
+    .join("\n");
   return `<table${cls ? ` class="${cls}"` : ""}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 

@@ -35,7 +35,9 @@ describe("after-action report and improvement plan", () => {
     // Improvement plan rows and measures.
     expect(html).toContain("USFJ / USFK J5");
     expect(html).toContain("2025-06-30");
-    expect(html).toContain("<td>Time to decision (s, mean over decision points)</td><td>883.3</td>");
+    expect(html).toContain(
+      "<td><bdi>Time to decision (s, mean over decision points)</bdi></td><td><bdi>883.3</bdi></td>",
+    );
     // Story time on the local clocks for the ICBM inject (07:11 KST = 18:11 EDT the day before).
     expect(html).toContain("KST 2024-10-31 07:11 · JST 2024-10-31 07:11 · EDT 2024-10-30 18:11");
   });
