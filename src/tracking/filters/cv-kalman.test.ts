@@ -254,8 +254,8 @@ describe("CaKalmanFilter", () => {
     const ref = new DenseKf(
       Matrix.columnVector(Array.from(f.x)),
       new Matrix(Array.from({ length: 9 }, (_, i) => Array.from(f.P.slice(i * 9, i * 9 + 9)))),
-      F,
-      Q,
+      caF,
+      caQ,
     );
     const rng = new Rng("ca");
     for (let k = 1; k <= 20; k++) {
