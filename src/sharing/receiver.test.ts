@@ -1,7 +1,7 @@
 import { sign } from "node:crypto";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { canonicalJson } from "./canonical-json.ts";
+import { canonicalJson } from "../core/canonical-json.ts";
 import { type Envelope, encodeEnvelope, signEnvelope } from "./envelope.ts";
 import { generateSigningKey, pinnedFrom } from "./keys.ts";
 import { makeLabel, type SecurityLabel } from "./label.ts";

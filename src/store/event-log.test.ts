@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalJson } from "./canonical-json.ts";
+import { canonicalJson } from "../core/canonical-json.ts";
 import { chainHash, EventLog, eventBody, genesisHash } from "./event-log.ts";
 import { type PgCluster, startPgCluster } from "./pg-cluster.ts";
 

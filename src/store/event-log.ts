@@ -11,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { UserError } from "../core/errors.ts";
-import { canonicalJson } from "./canonical-json.ts";
+import { canonicalJson } from "../core/canonical-json.ts";
 import { PgDriver } from "./pg-driver.ts";
 import type { SqlDriver } from "./sql-driver.ts";
 import { SqliteDriver } from "./sqlite-driver.ts";

@@ -2,7 +2,8 @@
  * Canonical JSON for signing: object keys sorted by UTF-16 code units, no whitespace, numbers and
  * strings written as ECMAScript JSON.stringify writes them (the same rules as RFC 8785 JCS for the
  * values AllyLink sends). Two parties that agree on the value produce the same bytes, so a signature
- * survives re-serialisation by a relay. Non-finite numbers and non-JSON values are refused.
+ * survives re-serialisation by a relay, and a hash chain over logged events is reproducible.
+ * Typed arrays are written as arrays. Non-finite numbers and non-JSON values are refused.
  */
 export function canonicalJson(value: unknown): string {
   const parts: string[] = [];
@@ -27,6 +28,8 @@ function write(v: unknown, out: string[], path: string): void {
       out.push(JSON.stringify(v));
       return;
     case "object": {
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+        v = Array.from(v as unknown as ArrayLike<number>);
       if (Array.isArray(v)) {
         out.push("[");
         for (let i = 0; i < v.length; i++) {
