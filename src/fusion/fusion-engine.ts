@@ -6,18 +6,21 @@
  *  1. Prediction. Every live report is predicted to t with the ballistic model (report-prediction.ts);
  *     reports older than `maxAgeS` are forgotten, reports more than `futureToleranceS` ahead of t wait.
  *  2. Association, source by source (own nation first, then the NATIONS order — deterministic).
- *     For source s, each system track's REFERENCE is the CI fusion of its members from sources other
- *     than s (a track is never tested against its own contribution). The test statistic is
- *         d² = (x_r − x_ref)ᵀ (P_r + P_ref)⁻¹ (x_r − x_ref),
+ *     The test statistic between a report r and an estimate e is
+ *         d² = (x_r − x_e)ᵀ (P_r + P_e)⁻¹ (x_r − x_e),
  *     the χ² of the difference as if the two errors were uncorrelated: the cross-covariance is
  *     unknown (common process noise and shared sensor data correlate them, which shrinks the true
- *     spread of the difference), so P_r + P_ref over-states it and the gate errs on the side of
- *     accepting. d² is χ²₆ for a true pairing under that assumption.
- *       - Hysteresis: a pairing that held last time is KEPT while d² ≤ the loose gate
- *         (`holdGateProbability`), whatever a competing pairing would cost, so crossing objects do
- *         not swap and pairings do not flicker.
+ *     spread of the difference), so P_r + P_e over-states it and the gate errs on the side of
+ *     accepting. d² is χ²₆ for a true pairing under that assumption. A report is never tested against
+ *     its own source's contribution.
+ *       - Hysteresis: a pairing that held last time is KEPT while the report agrees (d² ≤ the loose
+ *         gate, `holdGateProbability`) with at least one other member of its system track, whatever a
+ *         competing pairing would cost, so crossing objects do not swap and pairings do not flicker.
+ *         The test is pairwise so that one member walking off cannot drag a fused reference away and
+ *         evict the members that still agree.
  *       - The others are assigned optimally (reuse of tracking/assignment.ts: most pairs, then least
- *         total d²) within the normal gate (`gateProbability`). One report per source per system
+ *         total d², cluster by cluster) within the normal gate (`gateProbability`), against each
+ *         system track's REFERENCE: the CI fusion of its members from the other sources. One report per source per system
  *         track: a source that holds two tracks says they are two objects.
  *       - A report whose system track holds nothing from other sources (a "singleton") may move into
  *         a system track it gates with: the two system tracks were the same object seen first by
@@ -149,6 +152,8 @@ export class FusionEngine {
   private readonly d = new Float64Array(N);
   private readonly S = new Float64Array(NN);
   private readonly mahaWork = new Float64Array(NN + N);
+  private readonly refX = new Float64Array(N);
+  private readonly refP = new Float64Array(NN);
   private readonly sourceOrder: NationCode[];
 
   private readonly reports = new Map<string, StoredReport>();
@@ -346,8 +351,7 @@ export class FusionEngine {
   private gatedPairs(
     rows: readonly SystemState[],
     freeRows: readonly number[],
-    refX: readonly (Float64Array | null)[],
-    refP: readonly (Float64Array | null)[],
+    source: NationCode,
     open: readonly StoredReport[],
     previousStn: ReadonlyMap<string, number>,
   ): Edge[] {
@@ -362,11 +366,17 @@ export class FusionEngine {
       const prev = previousStn.get(open[b].key);
       if (prev !== undefined && prev >= 0) colOfStn.set(prev, b);
     }
+    const xr = this.refX;
+    const Pr = this.refP;
     for (let a = 0; a < freeRows.length; a++) {
       const i = freeRows[a];
-      const xr = refX[i];
-      const Pr = refP[i];
-      if (!xr || !Pr) {
+      // Reference: the CI fusion of the members from other sources (computed only for free rows).
+      const others = this.membersOf(rows[i], source);
+      if (others.length === 1) {
+        xr.set(others[0].xp);
+        Pr.set(others[0].Pp);
+      } else if (others.length > 1) this.fuseReports(others, xr, Pr);
+      if (others.length === 0) {
         // A singleton may stay where it was (cost = the gate: any gated merge is preferred).
         const b = colOfStn.get(rows[i].stn);
         if (b !== undefined) edges.push({ row: a, col: b, cost: this.gate });
@@ -411,36 +421,27 @@ export class FusionEngine {
       for (const sys of this.systems.values()) sys.members.delete(source);
 
       const rows = [...this.systems.values()].sort((a, b) => a.stn - b.stn);
-      const refX: (Float64Array | null)[] = [];
-      const refP: (Float64Array | null)[] = [];
-      for (const sys of rows) {
-        const others = this.membersOf(sys, source);
-        if (others.length === 0) {
-          refX.push(null);
-          refP.push(null);
-          continue;
-        }
-        const x = new Float64Array(N);
-        const P = new Float64Array(NN);
-        if (others.length === 1) {
-          x.set(others[0].xp);
-          P.set(others[0].Pp);
-        } else this.fuseReports(others, x, P);
-        refX.push(x);
-        refP.push(P);
-      }
       const rowOfStn = new Map<number, number>();
       for (let i = 0; i < rows.length; i++) rowOfStn.set(rows[i].stn, i);
 
-      // Hysteresis: keep held pairings inside the loose gate.
+      // Hysteresis: a held pairing is kept while the report agrees, inside the loose gate, with at
+      // least one other member of its system track. Pairwise (not against the members' fusion) so
+      // that one member walking off cannot drag the reference away and evict the members that agree.
       const rowTaken = new Uint8Array(rows.length);
       const open: StoredReport[] = [];
       for (const s of list) {
         const prev = previousStn.get(s.key) ?? -1;
         const i = rowOfStn.get(prev);
-        const xr = i === undefined ? null : refX[i];
-        const Pr = i === undefined ? null : refP[i];
-        if (i !== undefined && xr && Pr && this.distance2(s, xr, Pr, this.holdGate) <= this.holdGate) {
+        let held = false;
+        if (i !== undefined) {
+          for (const other of this.membersOf(rows[i], source)) {
+            if (this.distance2(s, other.xp, other.Pp, this.holdGate) <= this.holdGate) {
+              held = true;
+              break;
+            }
+          }
+        }
+        if (held && i !== undefined) {
           rowTaken[i] = 1;
           rows[i].members.set(source, s.key);
           s.stn = rows[i].stn;
@@ -452,7 +453,7 @@ export class FusionEngine {
       for (let i = 0; i < rows.length; i++) if (!rowTaken[i]) freeRows.push(i);
       const nr = freeRows.length;
       const nc = open.length;
-      const edges = this.gatedPairs(rows, freeRows, refX, refP, open, previousStn);
+      const edges = this.gatedPairs(rows, freeRows, source, open, previousStn);
       const rowToColOfOpen = nr > 0 && nc > 0 ? sparseAssignment(nr, nc, edges) : null;
       for (let b = 0; b < nc; b++) {
         const s = open[b];
