@@ -68,7 +68,7 @@ function behaves(name: string, open: () => Promise<EventLog>) {
       await expect(log.createRun("r3", {})).rejects.toThrow(/already exists/);
       await expect(log.createRun("bad id!", {})).rejects.toThrow(/run id/);
       expect(() => log.append("r3", { t: 2, kind: "k", source: "s", payload: { x: Number.NaN } })).toThrow(
-        /non-finite/,
+        /not a finite number/,
       );
       const v = await log.verify();
       expect(v.ok).toBe(true);
