@@ -66,6 +66,14 @@ export interface SystemTrack {
 }
 
 /**
+ * Plausibility bounds: anything tracked is well inside a million kilometres of the Earth's centre
+ * and slower than 100 km/s in ECEF (beyond that the state is garbage, and products of such numbers
+ * overflow in prediction). The same bounds cap the standard deviations.
+ */
+const MAX_RANGE_M = 1e9;
+const MAX_SPEED_MS = 1e5;
+
+/**
  * Why a report is unusable, naming the field — or null when it is fine. Symmetry is checked to a
  * relative 1e-6 (what float round-off and JSON transport leave); positive definiteness by Cholesky.
  */
@@ -79,12 +87,19 @@ export function checkTrackReport(r: TrackReport): string | null {
     return `x: must be a Float64Array of ${FUSED_DIM} values`;
   for (let i = 0; i < FUSED_DIM; i++)
     if (!Number.isFinite(r.x[i])) return `x[${i}]: must be finite, got ${r.x[i]}`;
+  const rM = Math.hypot(r.x[0], r.x[1], r.x[2]);
+  if (rM > MAX_RANGE_M)
+    return `x: position ${rM.toExponential(3)} m from the Earth's centre exceeds ${MAX_RANGE_M} m`;
+  const vMs = Math.hypot(r.x[3], r.x[4], r.x[5]);
+  if (vMs > MAX_SPEED_MS) return `x: speed ${vMs.toExponential(3)} m/s exceeds ${MAX_SPEED_MS} m/s`;
   const nn = FUSED_DIM * FUSED_DIM;
   if (!(r.P instanceof Float64Array) || r.P.length !== nn) return `P: must be a Float64Array of ${nn} values`;
   for (let q = 0; q < nn; q++) if (!Number.isFinite(r.P[q])) return `P[${q}]: must be finite, got ${r.P[q]}`;
   for (let i = 0; i < FUSED_DIM; i++) {
-    if (!(r.P[i * FUSED_DIM + i] > 0))
-      return `P[${i}][${i}]: variance must be > 0, got ${r.P[i * FUSED_DIM + i]}`;
+    const vii = r.P[i * FUSED_DIM + i];
+    if (!(vii > 0)) return `P[${i}][${i}]: variance must be > 0, got ${vii}`;
+    const maxSigma = i < 3 ? MAX_RANGE_M : MAX_SPEED_MS;
+    if (vii > maxSigma * maxSigma) return `P[${i}][${i}]: variance ${vii} exceeds (${maxSigma})²`;
     for (let j = i + 1; j < FUSED_DIM; j++) {
       const a = r.P[i * FUSED_DIM + j];
       const b = r.P[j * FUSED_DIM + i];
