@@ -101,6 +101,8 @@ export class NationalNode {
   private readonly pendingSends: Promise<unknown>[] = [];
   private readonly protectedAreas: readonly ProtectedArea[];
   private readonly events: NodeEvent[] = [];
+  /** The fused picture of the last step (fusing is done once per step, not per reader). */
+  private lastPicture: readonly SystemTrack[] = [];
 
   constructor(private readonly opts: NationalNodeOptions) {
     this.nation = opts.nation;
@@ -196,6 +198,7 @@ export class NationalNode {
       for (const tr of own) this.shareTrack(tr);
     }
     const picture = this.fusion.fuse(t);
+    this.lastPicture = picture;
     for (const st of picture) this.warn(st, t);
     this.expireThreats(t, picture);
     await this.flushSends();
@@ -205,7 +208,7 @@ export class NationalNode {
   picture(): { tracks: readonly Track[]; systemTracks: readonly SystemTrack[]; alerts: readonly Alert[] } {
     return {
       tracks: this.tracker.confirmedTracks(),
-      systemTracks: this.fusion.fuse(this.opts.clock()),
+      systemTracks: this.lastPicture,
       alerts: this.alerts.active(),
     };
   }
