@@ -1,48 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { deg2rad, ecefToAer, geodeticToEcef } from "../core/geodesy.ts";
+import { deg2rad } from "../core/geodesy.ts";
 import { Rng } from "../core/rng.ts";
 import type { Detection } from "../sensors/detection.ts";
 import { Radar } from "../sensors/radar.ts";
 import { planMissileFlight } from "../world/missile-flight.ts";
 import { newTruthState } from "../world/truth.ts";
-import { createBallisticTracker, radarToEcef } from "./ballistic-tracker.ts";
-
-describe("radar initiation", () => {
-  it("puts a noiseless measurement back on the target with a covariance of the right size", () => {
-    const site = geodeticToEcef(deg2rad(36), deg2rad(128), 100);
-    const target = geodeticToEcef(deg2rad(38), deg2rad(129), 150e3);
-    const d = [target[0] - site[0], target[1] - site[1], target[2] - site[2]];
-    // Measure it exactly, through the same ENU convention the sensors use.
-    const aer = ecefToAer(target, site, deg2rad(36), deg2rad(128));
-    const R = new Float64Array(9);
-    R[0] = 100;
-    R[4] = 1e-6;
-    R[8] = 1e-6;
-    const det: Detection = {
-      id: "a",
-      t: 0,
-      tReport: 0,
-      sensorId: "r",
-      nation: "KOR",
-      kind: "radar",
-      siteEcef: site,
-      z: Float64Array.from([aer.range, aer.az, aer.el]),
-      R,
-    };
-    const pos = new Float64Array(3);
-    const P = new Float64Array(9);
-    const los = new Float64Array(3);
-    radarToEcef(det, pos, P, los);
-    expect(Math.hypot(pos[0] - target[0], pos[1] - target[1], pos[2] - target[2])).toBeLessThan(1e-3);
-    // Range σ 10 m along the line of sight; cross-range r·cos(el)·σaz and r·σel.
-    const r = Math.hypot(...d);
-    let along = 0;
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) along += los[i] * P[i * 3 + j] * los[j];
-    expect(Math.sqrt(along)).toBeCloseTo(10, 3);
-    const trace = P[0] + P[4] + P[8];
-    expect(trace).toBeCloseTo(100 + r * r * 1e-6 * (1 + Math.cos(aer.el) ** 2), -2);
-  });
-});
+import { createBallisticTracker } from "./ballistic-tracker.ts";
 
 describe("ballistic tracker on a simulated SRBM", () => {
   it("confirms one track and follows the missile to within a few hundred metres", () => {

@@ -11,10 +11,10 @@
  * Process noise: boost acceleration (tens of m/s²) is not in the ballistic model, so tracks carry a
  * white-acceleration density that covers it; the warning stage only uses states it judges ballistic.
  */
-import { aerToEnu, ecefToGeodetic, enuMatrix } from "../core/geodesy.ts";
 import type { Detection } from "../sensors/detection.ts";
 import { BallisticModel } from "../tracking/models/ballistic.ts";
 import { BallisticEkf } from "../tracking/models/ekf.ts";
+import { radarToEcef } from "../tracking/radar-conversion.ts";
 import { TrackManager, type TrackManagerOptions } from "../tracking/track-manager.ts";
 
 export interface BallisticTrackerOptions {
@@ -25,45 +25,6 @@ export interface BallisticTrackerOptions {
   /** Bounded reporting lag the tracker waits for, s (default 2). */
   readonly lagWindowS?: number;
   readonly hooks?: Pick<TrackManagerOptions, "onUpdate" | "onConfirm" | "onDelete">;
-}
-
-/** Position (ECEF) and its covariance from one radar measurement [r, az, el(, rr)]. */
-export function radarToEcef(det: Detection, pos: Float64Array, Ppos: Float64Array, los: Float64Array): void {
-  const s = det.siteEcef;
-  const g = ecefToGeodetic(s[0], s[1], s[2]);
-  const M = enuMatrix(g.lat, g.lon); // rows E, N, U
-  const [r, az, el] = det.z;
-  const enu = aerToEnu(az, el, r);
-  // ENU partials of (r, az, el): columns of J_enu.
-  const ce = Math.cos(el);
-  const se = Math.sin(el);
-  const ca = Math.cos(az);
-  const sa = Math.sin(az);
-  const Jenu = [
-    [ce * sa, r * ce * ca, -r * se * sa],
-    [ce * ca, -r * ce * sa, -r * se * ca],
-    [se, 0, r * ce],
-  ];
-  // J = Mᵀ J_enu (ENU → ECEF rotation is Mᵀ).
-  const J = new Float64Array(9);
-  for (let i = 0; i < 3; i++)
-    for (let j = 0; j < 3; j++) {
-      let acc = 0;
-      for (let k = 0; k < 3; k++) acc += M[k * 3 + i] * Jenu[k][j];
-      J[i * 3 + j] = acc;
-    }
-  for (let i = 0; i < 3; i++) {
-    pos[i] = s[i] + M[i] * enu[0] + M[3 + i] * enu[1] + M[6 + i] * enu[2];
-    los[i] = (pos[i] - s[i]) / r;
-  }
-  const m = det.z.length;
-  for (let i = 0; i < 3; i++)
-    for (let j = 0; j < 3; j++) {
-      let acc = 0;
-      for (let a = 0; a < 3; a++)
-        for (let b = 0; b < 3; b++) acc += J[i * 3 + a] * det.R[a * m + b] * J[j * 3 + b];
-      Ppos[i * 3 + j] = acc;
-    }
 }
 
 /** Ballistic coefficient prior: a generic reentry vehicle, kg/m² (wide: debris to heavy RVs). */
@@ -88,7 +49,9 @@ export function createBallisticTracker(opts: BallisticTrackerOptions = {}): Trac
     ...opts.hooks,
     filterFactory: (det) => {
       if (det.kind !== "radar") return null;
-      radarToEcef(det, pos, Ppos, los);
+      radarToEcef(det, pos, Ppos);
+      const r = det.z[0];
+      for (let i = 0; i < 3; i++) los[i] = (pos[i] - det.siteEcef[i]) / r;
       const x0 = new Float64Array(7);
       const P0 = new Float64Array(49);
       for (let i = 0; i < 3; i++) {
