@@ -2,13 +2,19 @@
  * `allylink run SCENARIO`: plays a scenario in virtual time on the embedded defaults (in-process bus,
  * SQLite event log) and prints, per nation and threat, when it detected, tracked, received allied
  * tracks and warned, with the warning lead time and the impact-point error of the first warning.
+ * With --report it writes the after-action report (HTML) from the log it just wrote. The run is then
+ * checked against its own log: the metrics replayed from the log must equal those printed, or the
+ * command fails (exit 1).
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../../core/errors.ts";
 import { runVirtual, type VirtualRunResult } from "../../exercise/virtual-run.ts";
 import { isSharingMode, SHARING_MODES } from "../../node/sharing-mode.ts";
+import { renderReport } from "../../report/after-action.ts";
+import { LANGS, type Lang } from "../../report/i18n.ts";
+import { readRun } from "../../report/run-data.ts";
 import { loadScenarioFile } from "../../scenario/load.ts";
 import { EventLog } from "../../store/event-log.ts";
 
@@ -18,7 +24,11 @@ export interface RunCliOptions {
   json?: boolean;
   log?: string;
   progress?: boolean;
+  report?: string;
+  lang?: string;
 }
+
+export type RunCliResult = VirtualRunResult & { logPath: string; runId: string; reportPath: string | null };
 
 export function register(program: Command): void {
   program
@@ -28,6 +38,8 @@ export function register(program: Command): void {
     .option("--sharing <mode>", `sharing mode: ${SHARING_MODES.join(", ")} (default: the scenario's)`)
     .option("--seed <seed>", "random seed (default: the scenario's)")
     .option("--log <path>", "SQLite event log to write (default: out/<scenario>.sqlite)")
+    .option("--report <file.html>", "write the after-action report (one self-contained HTML file)")
+    .option("--lang <lang>", `report language: ${LANGS.join(", ")} (default en)`)
     .option("--json", "print one JSON object")
     .option("--no-progress", "no progress bar on a terminal")
     .action(async (file: string, opts: RunCliOptions) => {
@@ -37,15 +49,27 @@ export function register(program: Command): void {
     });
 }
 
-export async function runCommand(
-  file: string,
-  opts: RunCliOptions,
-): Promise<VirtualRunResult & { logPath: string }> {
+export function parseSeed(s: string | undefined): number | string | undefined {
+  if (s === undefined) return undefined;
+  if (s.trim() === "") throw new UserError("--seed: give a number or a non-empty string");
+  return /^-?\d+$/.test(s) ? Number(s) : s;
+}
+
+export function parseLang(s: string | undefined): Lang {
+  if (s === undefined) return "en";
+  if (!(LANGS as readonly string[]).includes(s))
+    throw new UserError(`--lang: unknown language "${s}" (expected ${LANGS.join(", ")})`);
+  return s as Lang;
+}
+
+export async function runCommand(file: string, opts: RunCliOptions): Promise<RunCliResult> {
   if (opts.sharing !== undefined && !isSharingMode(opts.sharing))
     throw new UserError(`--sharing: unknown mode "${opts.sharing}" (expected ${SHARING_MODES.join(", ")})`);
+  const lang = parseLang(opts.lang);
+  if (opts.report !== undefined && !/\.html?$/i.test(opts.report))
+    throw new UserError(`--report: "${opts.report}" should be an .html file`);
   const scenario = loadScenarioFile(file);
-  const seed =
-    opts.seed === undefined ? undefined : /^-?\d+$/.test(opts.seed) ? Number(opts.seed) : opts.seed;
+  const seed = parseSeed(opts.seed);
   const logPath = resolve(opts.log ?? `out/${basename(file).replace(/\.ya?ml$/i, "")}.sqlite`);
   mkdirSync(dirname(logPath), { recursive: true });
   const log = await EventLog.open(logPath);
@@ -73,13 +97,27 @@ export async function runCommand(
       },
     });
     if (tty) process.stderr.write("\n");
-    return { ...result, logPath };
+    // Self-check: the log must give back what the run computed.
+    const data = await readRun(log, runId);
+    if (JSON.stringify(data.result.metrics) !== JSON.stringify(result.metrics)) {
+      process.exitCode = 1;
+      process.stderr.write(
+        `allylink: the metrics replayed from ${logPath} (run ${runId}) differ from the run's own\n`,
+      );
+    }
+    let reportPath: string | null = null;
+    if (opts.report !== undefined) {
+      reportPath = resolve(opts.report);
+      mkdirSync(dirname(reportPath), { recursive: true });
+      writeFileSync(reportPath, renderReport(data, lang));
+    }
+    return { ...result, logPath, runId, reportPath };
   } finally {
     await log.close();
   }
 }
 
-function printTable(r: VirtualRunResult & { logPath: string }): void {
+export function printTable(r: RunCliResult): void {
   const cols = [
     "nation",
     "threat",
@@ -96,12 +134,13 @@ function printTable(r: VirtualRunResult & { logPath: string }): void {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join("  ");
   process.stdout.write(
-    `${r.scenario} — sharing ${r.sharing}, seed ${r.seed}, ${r.simulatedS} s simulated (times: s after launch)\n`,
+    `${r.scenario} — sharing ${r.sharing}, seed ${r.seed}, ${Math.round(r.simulatedS)} s simulated (times: s after launch)\n`,
   );
   process.stdout.write(`${line(head)}\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
   process.stdout.write(
     `messages: ${r.messages.sent} sent, ${r.messages.received} received, ${r.messages.rejected} rejected; ${r.detections} detections\n`,
   );
-  process.stdout.write(`event log: ${r.logPath} (${r.eventsLogged} events)\n`);
+  process.stdout.write(`event log: ${r.logPath} (run ${r.runId}, ${r.eventsLogged} events)\n`);
+  if (r.reportPath) process.stdout.write(`report: ${r.reportPath}\n`);
 }
