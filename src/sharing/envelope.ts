@@ -9,8 +9,8 @@
 import { sign, verify } from "node:crypto";
 import { type Static, Type } from "@sinclair/typebox";
 import { Ajv } from "ajv";
-import { NATIONS, type NationCode } from "../world/nation.ts";
 import { canonicalJson } from "../core/canonical-json.ts";
+import { NATIONS, type NationCode } from "../world/nation.ts";
 import type { PinnedKey, SigningKey } from "./keys.ts";
 import type { SecurityLabel } from "./label.ts";
 import { MESSAGE_KINDS, type MessageKind } from "./message-kinds.ts";

@@ -10,8 +10,8 @@
  * read the head inside one transaction, so several writers to one run still form a single chain.
  */
 import { createHash } from "node:crypto";
-import { UserError } from "../core/errors.ts";
 import { canonicalJson } from "../core/canonical-json.ts";
+import { UserError } from "../core/errors.ts";
 import { PgDriver } from "./pg-driver.ts";
 import type { SqlDriver } from "./sql-driver.ts";
 import { SqliteDriver } from "./sqlite-driver.ts";
