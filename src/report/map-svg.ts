@@ -74,10 +74,10 @@ export function mapSvg(
   const scale = Math.min(width / spanX, height / spanY);
   const ox = (width - spanX * scale) / 2;
   const oy = (height - spanY * scale) / 2;
-  const X = (lon: number) => ox + (lon - w) * k * scale;
-  const Y = (lat: number) => oy + (n - lat) * scale;
+  const px = (lon: number) => ox + (lon - w) * k * scale;
+  const py = (lat: number) => oy + (n - lat) * scale;
   const path = (coords: readonly (readonly number[])[], close: boolean) =>
-    coords.map(([lon, lat], i) => `${i ? "L" : "M"}${X(lon).toFixed(1)},${Y(lat).toFixed(1)}`).join("") +
+    coords.map(([lon, lat], i) => `${i ? "L" : "M"}${px(lon).toFixed(1)},${py(lat).toFixed(1)}`).join("") +
     (close ? "Z" : "");
   const parts: string[] = [`<rect width="${width}" height="${height}" fill="#dbe9f4"/>`];
   const landD: string[] = [];
@@ -95,11 +95,11 @@ export function mapSvg(
   const step = e - w > 30 ? 5 : e - w > 12 ? 2 : 1;
   for (let lon = Math.ceil(w / step) * step; lon <= e; lon += step)
     parts.push(
-      `<line x1="${X(lon)}" x2="${X(lon)}" y1="0" y2="${height}" class="grat"/><text x="${X(lon) + 2}" y="${height - 4}" class="gl">${lon}°E</text>`,
+      `<line x1="${px(lon)}" x2="${px(lon)}" y1="0" y2="${height}" class="grat"/><text x="${px(lon) + 2}" y="${height - 4}" class="gl">${lon}°E</text>`,
     );
   for (let lat = Math.ceil(s / step) * step; lat <= n; lat += step)
     parts.push(
-      `<line x1="0" x2="${width}" y1="${Y(lat)}" y2="${Y(lat)}" class="grat"/><text x="3" y="${Y(lat) - 2}" class="gl">${lat}°N</text>`,
+      `<line x1="0" x2="${width}" y1="${py(lat)}" y2="${py(lat)}" class="grat"/><text x="3" y="${py(lat) - 2}" class="gl">${lat}°N</text>`,
     );
   for (const p of layer.polygons)
     parts.push(
@@ -110,8 +110,8 @@ export function mapSvg(
       `<path d="${path(l.coords, false)}" fill="none" stroke="${l.color}" stroke-width="1.8"><title>${esc(l.id)}</title></path>`,
     );
   for (const p of layer.points) {
-    const x = X(p.lon);
-    const y = Y(p.lat);
+    const x = px(p.lon);
+    const y = py(p.lat);
     const t = `<title>${esc(p.title)}</title>`;
     if (p.shape === "circle")
       parts.push(

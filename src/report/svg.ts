@@ -55,27 +55,29 @@ export function lineChart(
   const xMin = Math.min(...all.map((p) => p[0]));
   const xMax = Math.max(...all.map((p) => p[0]), xMin + 1);
   const yMax = niceMax(Math.max(...all.map((p) => p[1])));
-  const X = (x: number) => m.l + ((x - xMin) / (xMax - xMin)) * (W - m.l - m.r);
-  const Y = (y: number) => H - m.b - (y / yMax) * (H - m.t - m.b);
+  const px = (x: number) => m.l + ((x - xMin) / (xMax - xMin)) * (W - m.l - m.r);
+  const py = (y: number) => H - m.b - (y / yMax) * (H - m.t - m.b);
   const parts: string[] = [];
   for (const v of ticks(yMax))
     parts.push(
-      `<line x1="${m.l}" x2="${W - m.r}" y1="${Y(v)}" y2="${Y(v)}" class="grid"/><text x="${m.l - 6}" y="${Y(v) + 4}" text-anchor="end">${fmt(v)}</text>`,
+      `<line x1="${m.l}" x2="${W - m.r}" y1="${py(v)}" y2="${py(v)}" class="grid"/><text x="${m.l - 6}" y="${py(v) + 4}" text-anchor="end">${fmt(v)}</text>`,
     );
   for (const v of ticks(xMax - xMin))
-    parts.push(`<text x="${X(xMin + v)}" y="${H - m.b + 16}" text-anchor="middle">${fmt(xMin + v)}</text>`);
+    parts.push(`<text x="${px(xMin + v)}" y="${H - m.b + 16}" text-anchor="middle">${fmt(xMin + v)}</text>`);
   parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 6}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
   parts.push(
     `<text x="14" y="${(H - m.b) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(H - m.b) / 2})">${esc(opts.yLabel)}</text>`,
   );
   series.forEach((s, i) => {
     if (s.points.length === 0) return;
-    const d = s.points.map((p, k) => `${k ? "L" : "M"}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join("");
+    const d = s.points
+      .map((p, k) => `${k ? "L" : "M"}${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`)
+      .join("");
     parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.6"/>`);
     if (s.points.length < 40)
       for (const p of s.points)
         parts.push(
-          `<circle cx="${X(p[0]).toFixed(1)}" cy="${Y(p[1]).toFixed(1)}" r="2.5" fill="${s.color}"/>`,
+          `<circle cx="${px(p[0]).toFixed(1)}" cy="${py(p[1]).toFixed(1)}" r="2.5" fill="${s.color}"/>`,
         );
     parts.push(
       `<rect x="${W - m.r + 10}" y="${m.t + i * 18}" width="12" height="3" fill="${s.color}"/><text x="${W - m.r + 28}" y="${m.t + i * 18 + 5}">${esc(s.name)}</text>`,
@@ -123,11 +125,11 @@ export function timeline(
   const m = { l: 60, r: 20, t: 10, b: 34 };
   const H = m.t + m.b + row * rows.length;
   const max = niceMax(tEnd);
-  const X = (t: number) => m.l + (Math.max(0, t) / max) * (W - m.l - m.r);
+  const px = (t: number) => m.l + (Math.max(0, t) / max) * (W - m.l - m.r);
   const parts: string[] = [];
   for (const v of ticks(max))
     parts.push(
-      `<line x1="${X(v)}" x2="${X(v)}" y1="${m.t}" y2="${H - m.b}" class="grid"/><text x="${X(v)}" y="${H - m.b + 14}" text-anchor="middle">${fmt(v)}</text>`,
+      `<line x1="${px(v)}" x2="${px(v)}" y1="${m.t}" y2="${H - m.b}" class="grid"/><text x="${px(v)}" y="${H - m.b + 14}" text-anchor="middle">${fmt(v)}</text>`,
     );
   parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 4}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
   rows.forEach((r, i) => {
@@ -137,7 +139,7 @@ export function timeline(
     );
     for (const mk of r.marks) {
       if (mk.t === null) continue;
-      const x = X(mk.t);
+      const x = px(mk.t);
       const title = `<title>${esc(mk.name)}: ${fmt(mk.t)} s</title>`;
       if (mk.shape === "circle")
         parts.push(`<circle cx="${x}" cy="${y}" r="5" fill="${r.color}">${title}</circle>`);
