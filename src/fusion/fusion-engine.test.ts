@@ -201,6 +201,7 @@ describe("FusionEngine: reporting responsibility", () => {
         from: "KOR",
         to: "JPN",
         trackNumber: "j1",
+        fromTrackNumber: "k1",
         reason: "better-quality",
       },
     ]);
@@ -216,7 +217,13 @@ describe("FusionEngine: reporting responsibility", () => {
     expect(st.reportingResponsibility).toBe("KOR");
     const h = eng.handovers();
     expect(h.length).toBe(1);
-    expect(h[0]).toMatchObject({ from: "JPN", to: "KOR", reason: "reporter-lost", trackNumber: "k1" });
+    expect(h[0]).toMatchObject({
+      from: "JPN",
+      to: "KOR",
+      reason: "reporter-lost",
+      trackNumber: "k1",
+      fromTrackNumber: "j1",
+    });
   });
 
   it("quality basis: hands over when the quality figure is better by the margin", () => {

@@ -93,6 +93,8 @@ export type FusionEvent =
       readonly to: NationCode;
       /** The new reporter's own track number. */
       readonly trackNumber: string;
+      /** The previous reporter's own track number. */
+      readonly fromTrackNumber: string;
       readonly reason: "better-quality" | "reporter-lost";
     }
   | { readonly kind: "merge"; readonly stn: number; readonly into: number; readonly t: number }
@@ -133,6 +135,7 @@ interface SystemState {
   readonly stn: number;
   readonly tFirst: number;
   reporter: NationCode | null;
+  reporterTrackNumber: string;
   /** Working membership: source → report key. */
   readonly members: Map<NationCode, string>;
 }
@@ -463,7 +466,13 @@ export class FusionEngine {
           sys.members.set(source, s.key);
           s.stn = sys.stn;
         } else {
-          const sys: SystemState = { stn: this.nextStn++, tFirst: t, reporter: null, members: new Map() };
+          const sys: SystemState = {
+            stn: this.nextStn++,
+            tFirst: t,
+            reporter: null,
+            reporterTrackNumber: "",
+            members: new Map(),
+          };
           sys.members.set(source, s.key);
           this.systems.set(sys.stn, sys);
           s.stn = sys.stn;
@@ -514,6 +523,7 @@ export class FusionEngine {
             from: decision.from,
             to: decision.reporter,
             trackNumber: reporterReport.r.trackNumber,
+            fromTrackNumber: sys.reporterTrackNumber,
             reason: decision.reason === "reporter-lost" ? "reporter-lost" : "better-quality",
           };
           this.events.push(ev);
@@ -521,6 +531,7 @@ export class FusionEngine {
         }
       }
       sys.reporter = decision.reporter;
+      sys.reporterTrackNumber = reporterReport.r.trackNumber;
       const x = new Float64Array(N);
       const P = new Float64Array(NN);
       this.fuseReports(members, x, P);
