@@ -173,6 +173,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
   });
 
   app.get("/api/health", async () => ({ ok: true, exercise: feed.id }));
+  await (await import("./tabletop-routes.ts")).registerTabletopRoutes(app, { ...opts, exercise: feed.id });
 
   app.post("/api/session", async (req) => {
     if (!signInLimiter.take(req.ip))
