@@ -39,9 +39,9 @@ export function renderReport(run: RunData, lang: Lang = "en"): string {
 <tr><th>${T.scenario}</th><td><b>${esc(s.scenario.name)}</b> — ${esc(s.scenario.description)}</td></tr>
 <tr><th>${T.sharing}</th><td>${esc(s.sharing)}</td></tr>
 <tr><th>${T.seed}</th><td>${esc(s.seed)}</td></tr>
-<tr><th>${T.epoch}</th><td>${esc(isoAt(epoch, 0))}</td></tr>
+<tr><th>${T.epoch}</th><td><bdi>${esc(isoAt(epoch, 0))}</bdi></td></tr>
 <tr><th>${T.simulated}</th><td>${Math.round(run.end.simulatedS)} ${T.seconds}</td></tr>
-<tr><th>${T.run}</th><td><code>${esc(run.runId)}</code></td></tr>
+<tr><th>${T.run}</th><td><bdi><code>${esc(run.runId)}</code></bdi></td></tr>
 <tr><th>${T.events}</th><td>${run.events}</td></tr>
 </table>
 <h3>${T.threats}</h3>
@@ -49,7 +49,7 @@ export function renderReport(run: RunData, lang: Lang = "en"): string {
 ${threats
   .map(
     (th) =>
-      `<tr><td>${esc(th.id)}</td><td>${esc(th.missileClass)}</td><td>${esc(isoAt(epoch, th.tLaunch))}</td><td>${esc(isoAt(epoch, th.tImpact))} (${deg(th.impact.lat).toFixed(2)}°, ${deg(th.impact.lon).toFixed(2)}°)</td><td>${esc(th.impactFix.zone)}${th.impactFix.nation ? ` ${esc(th.impactFix.nation)}` : ""}</td></tr>`,
+      `<tr><td>${esc(th.id)}</td><td>${esc(th.missileClass)}</td><td><bdi>${esc(isoAt(epoch, th.tLaunch))}</bdi></td><td><bdi>${esc(isoAt(epoch, th.tImpact))}</bdi> (${deg(th.impact.lat).toFixed(2)}°, ${deg(th.impact.lon).toFixed(2)}°)</td><td>${esc(th.impactFix.zone)}${th.impactFix.nation ? ` ${esc(th.impactFix.nation)}` : ""}</td></tr>`,
   )
   .join("\n")}
 </table></section>`);
@@ -236,7 +236,7 @@ body{font-family:"DejaVu Sans","Noto Sans","Noto Sans Arabic",Arial,sans-serif;m
 h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;border-bottom:2px solid #0047a0;padding-bottom:2px;margin-top:28px}h3{font-size:14px;margin:14px 0 4px}
 table{border-collapse:collapse;margin:6px 0;width:100%}th,td{border:1px solid #ccc;padding:3px 6px;text-align:start;vertical-align:top}th{background:#eef2f7}
 table.kv th{width:28%}code{font-size:12px}.note,.legend{color:#555;font-size:12px;margin:2px 0 6px}
-svg{max-width:100%;height:auto;font-size:11px;font-family:inherit}svg .grid{stroke:#e3e3e3}svg .grat{stroke:#fff;stroke-width:0.6}svg .gl{font-size:9px;fill:#557}
+svg{max-width:100%;height:auto;font-size:11px;font-family:inherit;direction:ltr;unicode-bidi:isolate}svg text{direction:ltr;unicode-bidi:plaintext}svg .grid{stroke:#e3e3e3}svg .grat{stroke:#fff;stroke-width:0.6}svg .gl{font-size:9px;fill:#557}
 .banner{background:#fff3cd;border:1px solid #e0c060;padding:4px 8px;font-size:12px}
 @media print{body{margin:0;max-width:none}section.break{page-break-before:always}h2{page-break-after:avoid}svg,table{page-break-inside:avoid}}
 </style>
@@ -244,7 +244,7 @@ svg{max-width:100%;height:auto;font-size:11px;font-family:inherit}svg .grid{stro
 <body>
 <p class="banner"><span dir="ltr" lang="en">EXERCISE — simulated, public-level data only</span> · <span dir="rtl" lang="ar">تمرين — بيانات محاكاة عامة المستوى فقط</span></p>
 <h1>${T.title}: ${esc(s.scenario.name)}</h1>
-<p class="note">${T.generated} · ${esc(isoAt(epoch, 0))}</p>
+<p class="note">${T.generated} · <bdi>${esc(isoAt(epoch, 0))}</bdi></p>
 ${sections.join("\n")}
 </body>
 </html>
