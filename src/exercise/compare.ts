@@ -10,8 +10,9 @@
  * the percentiles.
  */
 import { type ChildProcess, fork } from "node:child_process";
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { SharingMode } from "../node/sharing-mode.ts";
 import type { CompareJob, CompareReply } from "./compare-worker.ts";
 import type { ExerciseResult } from "./exercise-run.ts";
@@ -102,7 +103,8 @@ async function runJobs(
 ): Promise<ExerciseResult[]> {
   const results: ExerciseResult[] = new Array(jobs.length);
   const script = fileURLToPath(new URL("./compare-worker.ts", import.meta.url));
-  const tsx = import.meta.resolve("tsx");
+  // tsx's only entry is its ESM loader, so require.resolve finds the same file `--import tsx` would.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   const children: ChildProcess[] = [];
   let next = 0;
   let done = 0;

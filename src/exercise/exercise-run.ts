@@ -232,6 +232,16 @@ export class ExerciseRun {
     for (const i of this.injects) this.schedule(i);
   }
 
+  /** Objects in the world (missiles, debris, air movers). */
+  get objectCount(): number {
+    return this.movers.length;
+  }
+
+  /** Sensors scanning. */
+  get sensorCount(): number {
+    return this.sensors.length;
+  }
+
   /** Scenario end of this run (last impact or air mover + 2 min, within the scenario duration). */
   get durationS(): number {
     return this.endT;
