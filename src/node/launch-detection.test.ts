@@ -1,8 +1,8 @@
 import { expect, it } from "vitest";
 import { deg2rad, geodesicInverse } from "../core/geodesy.ts";
 import { Rng } from "../core/rng.ts";
-import { DEFAULT_POLICY_PATH } from "../exercise/virtual-run.ts";
 import { SensorField } from "../exercise/sensor-field.ts";
+import { DEFAULT_POLICY_PATH } from "../exercise/virtual-run.ts";
 import { createSensors } from "../sensors/catalogue.ts";
 import type { Detection } from "../sensors/detection.ts";
 import { InProcessBus } from "../sharing/inprocess-bus.ts";
