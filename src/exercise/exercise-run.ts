@@ -228,9 +228,13 @@ export class ExerciseRun {
       await node.start();
       this.nodes.set(nation, node);
     }
-    this.record(0, "run.start", "runner", this.startPayload());
+    this.header = this.startPayload();
+    this.record(0, "run.start", "runner", this.header);
     for (const i of this.injects) this.schedule(i);
   }
+
+  /** The run's header (what the log's run.start event holds): scenario, threats, sensors, injects. */
+  header!: RunStartPayload;
 
   /** Objects in the world (missiles, debris, air movers). */
   get objectCount(): number {

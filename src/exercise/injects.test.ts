@@ -9,7 +9,8 @@ describe("inject validation", () => {
       parseInjects(shortScenario(yaml));
     } catch (err) {
       expect(err).toBeInstanceOf(UserError);
-      return [...(err as UserError).details];
+      const e = err as UserError;
+      return e.details.length > 0 ? [...e.details] : [e.message];
     }
     return [];
   };

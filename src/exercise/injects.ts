@@ -196,11 +196,9 @@ export function parseInjects(scenario: Scenario): ParsedInjects {
       }
     }
   }
-  if (problems.length > 0)
-    throw new UserError(
-      `${scenario.file}: invalid injects (${problems.length} problem${problems.length === 1 ? "" : "s"})`,
-      problems,
-    );
+  if (problems.length === 1) throw new UserError(`${scenario.file}: ${problems[0]}`);
+  if (problems.length > 1)
+    throw new UserError(`${scenario.file}: invalid injects (${problems.length} problems)`, problems);
   return { runner: runner.sort((a, b) => a.tS - b.tS || a.index - b.index), others };
 }
 

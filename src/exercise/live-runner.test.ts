@@ -54,6 +54,23 @@ describe("LiveRunner", () => {
     // Node events of the steps the clock ran reached subscribers; those of seeks did not.
     expect(events.some((e) => e.kind === "truth" && e.t <= 40)).toBe(true);
     expect(events.some((e) => e.kind === "truth" && e.t > 40)).toBe(false);
+    // Exercise control adds a launch and a fault while running; a bad one is refused clearly.
+    await live.injectFromControl(75, "launch", {
+      id: "M9",
+      site: "Sunan",
+      class: "SRBM",
+      aim: { lat: 39.3, lon: 129.3 },
+      trajectory: "depressed",
+    });
+    await expect(
+      live.injectFromControl(75, "link-outage", { link: "KOR>XXX", durationS: 5 }),
+    ).rejects.toThrow(/link: XXX is not one of/);
+    await expect(
+      live.injectFromControl(10, "link-outage", { link: "KOR>USA", durationS: 5 }),
+    ).rejects.toThrow(/in the past/);
+    await live.seek(90);
+    expect(live.truth().map((o) => o[0])).toContain("M9");
+    expect(live.header().threats.map((t) => t.id)).toEqual(["M1"]);
     await live.stop();
     expect(live.status().finished).toBe(false);
     expect(() => live.setSpeed(0)).toThrow(/speed must be/);

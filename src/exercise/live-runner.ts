@@ -11,6 +11,7 @@
  *
  * The event log, if any, receives the first pass only: a backward seek does not write history twice.
  */
+import { UserError } from "../core/errors.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { AllyCode } from "../world/nation.ts";
 import {
@@ -21,7 +22,8 @@ import {
   type RecordedEvent,
   type RunListener,
 } from "./exercise-run.ts";
-import type { RunnerInject } from "./injects.ts";
+import { parseInjects, RUNNER_INJECT_TYPES, type RunnerInject } from "./injects.ts";
+import type { RunStartPayload, TruthObject } from "./log-kinds.ts";
 
 export interface WallClock {
   /** Milliseconds, monotonic. */
@@ -116,6 +118,16 @@ export class LiveRunner {
     };
   }
 
+  /** Scenario, threats, sensors and injects of the run (the log's run.start payload). */
+  header(): RunStartPayload {
+    return this.run.header;
+  }
+
+  /** True positions of the missiles and air movers in flight now (exercise control's view). */
+  truth(): TruthObject[] {
+    return this.run.truthNow();
+  }
+
   picture(nation: AllyCode): NationPicture {
     return this.run.picture(nation);
   }
@@ -162,6 +174,26 @@ export class LiveRunner {
       this.wallAnchor = this.clock.now();
       this.emitStatus("live.seek");
     });
+  }
+
+  /**
+   * A fault or launch from the exercise control, as written in a scenario's injects (tS in scenario
+   * seconds, fields as in YAML); validated like a scenario's (UserError naming the field).
+   */
+  async injectFromControl(tS: number, type: string, fields: Record<string, unknown>): Promise<RunnerInject> {
+    const index = this.scenario.injects.length + this.addedInjects.length;
+    const launches = [
+      ...this.scenario.launches,
+      ...this.addedInjects.flatMap((i) => (i.type === "launch" ? [i.launch] : [])),
+    ];
+    const { runner } = parseInjects({ ...this.scenario, launches, injects: [{ tS, type, fields, index }] });
+    if (runner.length !== 1)
+      throw new UserError(
+        `inject type "${type}" is not one the runner executes (${RUNNER_INJECT_TYPES.join(", ")})`,
+      );
+    if (tS < this.run.t) throw new UserError(`inject time ${tS} s is in the past (now ${this.run.t} s)`);
+    await this.inject(runner[0]);
+    return runner[0];
   }
 
   /** A fault or launch added by the exercise control while running. */
