@@ -11,6 +11,11 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  MAX_COMMAND_BYTES,
+  type ServerFrame as WebServerFrame,
+  type TtxEvent as WebTtxEvent,
+} from "../../web/src/tabletop/protocol.ts";
 import { loadScenarioFile } from "../scenario/load.ts";
 import { runAuto } from "../tabletop/auto-play.ts";
 import { VirtualClockSource, wallTimeFor } from "../tabletop/clock.ts";
@@ -26,10 +31,18 @@ import {
   SHIPPED_TTX,
   type TabletopHost,
   type TabletopOptions,
+  TTX_MAX_COMMAND_BYTES,
   type TtxServerFrame,
   type TtxSetupFrame,
 } from "./tabletop-routes.ts";
 import { TokenStore } from "./tokens.ts";
+
+// The browser mirrors the wire types (web/src/tabletop/protocol.ts): every frame and event the server
+// sends must type-check as what the browser expects. (A compile-time check: tsc fails if they drift.)
+const _framesAgree = (f: TtxServerFrame): WebServerFrame => f;
+const _eventsAgree = (e: TtxEvent): WebTtxEvent => e;
+void _framesAgree;
+void _eventsAgree;
 
 /** The `ws` client (the package @fastify/websocket uses; it ships no types here). */
 interface WsClient {
@@ -447,6 +460,8 @@ describe("connections: sign-in, seats, catch-up on reconnect, presence, bad fram
       () => back.frames.some((f) => f.type === "error" && /rate limit/.test(f.error)),
       "rate limit",
     );
+    // A frame over 4 KiB closes (the browser refuses to send one: same limit).
+    expect(MAX_COMMAND_BYTES).toBe(TTX_MAX_COMMAND_BYTES);
     // A frame over 4 KiB closes the socket (WebSocket status 1009).
     back.ws.send(
       JSON.stringify({ type: "send-message", messageId: "big", to: ["USA"], text: "x".repeat(5000) }),

@@ -31,11 +31,16 @@ import type { TtxEvent } from "../tabletop/events.ts";
 import { decisionPointAudience } from "../tabletop/handlers.ts";
 import { computeMeasures } from "../tabletop/measures.ts";
 import {
+  type Cell,
   type CellId,
+  type Channel,
   type DecisionPoint,
   type Inject,
   isNationalCell,
   isStaffCell,
+  type LocalizedText,
+  type Objective,
+  type ResponseOption,
   type Participant as TtxParticipant,
 } from "../tabletop/model.ts";
 import { exportMselCsv } from "../tabletop/msel-csv.ts";
@@ -98,17 +103,17 @@ export interface TtxSetupFrame {
     readonly handling: string;
     readonly startDate: string;
     readonly endDate: string;
-    readonly scope: unknown;
-    readonly objectives: readonly unknown[];
+    readonly scope: LocalizedText;
+    readonly objectives: readonly Objective[];
     readonly endS: number;
   };
-  readonly cells: readonly unknown[];
+  readonly cells: readonly Cell[];
   /** Everyone on the roster (joins and departures are announced to all). */
   readonly roster: readonly TtxSeat[];
   /** Channels this cell is a member of (staff: all). */
-  readonly channels: readonly unknown[];
+  readonly channels: readonly Channel[];
   /** The options catalogue. */
-  readonly options: readonly unknown[];
+  readonly options: readonly ResponseOption[];
   /**
    * Decision points already open that this cell may see (the engine's own audience rule); later ones
    * arrive as `decision-point` frames when they open — a player never learns of one in advance.
@@ -122,7 +127,7 @@ export interface TtxSetupFrame {
 export interface TtxDecisionPointView {
   readonly id: string;
   readonly move: string;
-  readonly prompt: unknown;
+  readonly prompt: LocalizedText;
   readonly deadlineS: number;
   readonly options: readonly string[];
 }
@@ -137,7 +142,7 @@ export interface TtxClockFrame {
   /** Exercise seconds per wall second now. */
   readonly rate: number;
   /** The move in play and its title (only the current one: later moves are not the players' to know). */
-  readonly move: { readonly id: string; readonly title: unknown } | null;
+  readonly move: { readonly id: string; readonly title: LocalizedText } | null;
   /** Story instant now (ms since 1970), for the local clocks; null before the first move. */
   readonly storyMs: number | null;
   /** Staff only: the next scheduled happening, exercise seconds. */

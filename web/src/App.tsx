@@ -10,6 +10,7 @@ import { sigmaKm } from "./geo.ts";
 import { Globe, webglAvailable } from "./Globe.tsx";
 import { formatCountdown, formatNumber, isRtl, type Key, LANG_NAMES, LANGS, type Lang, translator } from "./i18n.ts";
 import { Map2D } from "./Map2D.tsx";
+import { TabletopApp, TabletopLink, tabletopRoute } from "./tabletop/TabletopApp.tsx";
 
 const TOKEN_KEY = "allylink.token";
 
@@ -54,6 +55,7 @@ export function App() {
     </label>
   );
   if (!token) return <SignIn t={t} langSelect={langSelect} onToken={setToken} />;
+  if (tabletopRoute()) return <TabletopApp key={token} token={token} lang={lang} langSelect={langSelect} onSignOut={() => setToken(null)} />;
   return <Picture key={token} token={token} lang={lang} t={t} langSelect={langSelect} onSignOut={() => setToken(null)} />;
 }
 
@@ -137,6 +139,7 @@ function Picture(props: { token: string; lang: Lang; t: (k: Key) => string; lang
     <div className="app" data-testid="app" data-view={pic?.view ?? ""}>
       <header className="topbar">
         <strong className="brand">AllyLink</strong>
+        <TabletopLink lang={lang} />
         <span className="exercise-mark">{t("exercise")}</span>
         {p && (
           <span data-testid="participant">
