@@ -162,6 +162,26 @@ describe("the tabletop exercise in the browser", () => {
       "jpn-lead",
       "JSDF confirms the track; requesting a trilateral assessment.",
     ]);
+    // The US joins the call and reads the message (through the engine, as its cell's client would):
+    // presence and the read receipt show on Japan's screen.
+    const consultation = [...run().state.consultations.values()].find(
+      (c) => c.channel === "trilateral-call",
+    )!;
+    engine.handle(SHIPPED_TTX_RUN, "usa-lead", { type: "join" });
+    engine.handle(SHIPPED_TTX_RUN, "usa-lead", {
+      type: "join-consultation",
+      consultationId: consultation.id,
+    });
+    engine.handle(SHIPPED_TTX_RUN, "usa-lead", {
+      type: "read",
+      messageId: (sent[0] as { message: string }).message,
+    });
+    await expect
+      .poll(() =>
+        room.getByTestId("presence").locator('[data-participant="usa-lead"]').getAttribute("data-present"),
+      )
+      .toBe("true");
+    await expect.poll(() => msg.getByTestId("read-receipts").innerText()).toContain("usa-lead");
     // Decision point DP-1 opens with I-103 (the US's); Japan may lead options in it, so it sees it.
     goTo(950);
     await page.locator('[data-testid="decision-point"][data-dp="DP-1"]').waitFor();

@@ -8,7 +8,7 @@
  *
  * Everything shown comes from what the server sent this seat; the screens never guess at more.
  */
-import { type ReactNode, useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { formatNumber, isRtl, type Lang } from "../i18n.ts";
 import { pick, type TtxKey, ttxTranslator } from "./i18n.ts";
 import type { Channel, DecisionPointView, NationalCell, Precondition, Rating, ResponseOption } from "./protocol.ts";
@@ -72,6 +72,11 @@ function hms(lang: Lang, s: number): string {
   const sec = a % 60;
   const p2 = (x: number) => formatNumber(lang, x).padStart(2, formatNumber(lang, 0));
   return `${s < 0 ? "−" : ""}${h > 0 ? `${formatNumber(lang, h)}:` : ""}${p2(m)}:${p2(sec)}`;
+}
+
+/** "T+01:02:03" kept left to right inside any paragraph (a bidi isolate), for Arabic text around it. */
+function et(lang: Lang, s: number): string {
+  return `\u2066T+${hms(lang, s)}\u2069`;
 }
 
 function duration(lang: Lang, t: T, s: number): string {
@@ -248,7 +253,7 @@ function ClockBar(props: { conn: TtxConnection; lang: Lang; t: T }) {
       <span>
         {t("exerciseTime")}:{" "}
         <b dir="ltr" data-testid="ttx-time" data-seconds={Math.floor(conn.now())}>
-          T+{hms(lang, conn.now())}
+          {et(lang, conn.now())}
         </b>{" "}
         · {state} · {t("rate")} ×{formatNumber(lang, c.rate)}
       </span>
@@ -286,7 +291,7 @@ function Inbox(props: { conn: TtxConnection; lang: Lang; t: T }) {
         return (
           <article key={i.id} className={`ttx-inject${w ? " warning" : ""}`} data-testid="inject" data-inject={i.id}>
             <div className="ttx-inject-head">
-              <b dir="ltr">{i.id}</b> · T+<span dir="ltr">{hms(lang, at)}</span> · {t("from")} <bdi>{i.from}</bdi> ·{" "}
+              <b dir="ltr">{i.id}</b> · <span dir="ltr">T+{hms(lang, at)}</span> · {t("from")} <bdi>{i.from}</bdi> ·{" "}
               {t("via")} <bdi>{i.channel}</bdi>
             </div>
             {w && (
@@ -297,9 +302,15 @@ function Inbox(props: { conn: TtxConnection; lang: Lang; t: T }) {
             )}
             <p>{pick(i.text, lang)}</p>
             {w && (
-              <div className="muted" dir="ltr">
-                {w.missileClass} · {t("launchPoint")} {deg(w.launchPoint.lat).toFixed(2)}N {deg(w.launchPoint.lon).toFixed(2)}E ·{" "}
-                {t("impactPoint")} {deg(w.impactPoint.lat).toFixed(2)}N {deg(w.impactPoint.lon).toFixed(2)}E
+              <div className="muted">
+                <bdi>{w.missileClass}</bdi> · {t("launchPoint")}{" "}
+                <bdi dir="ltr">
+                  {deg(w.launchPoint.lat).toFixed(2)}N {deg(w.launchPoint.lon).toFixed(2)}E
+                </bdi>{" "}
+                · {t("impactPoint")}{" "}
+                <bdi dir="ltr">
+                  {deg(w.impactPoint.lat).toFixed(2)}N {deg(w.impactPoint.lon).toFixed(2)}E
+                </bdi>
               </div>
             )}
             {i.expectedAction && (
@@ -379,13 +390,21 @@ function Consultations(props: { conn: TtxConnection; lang: Lang; t: T; act: Act;
   );
 }
 
-function useAutoRead(conn: TtxConnection, messages: readonly MessageView[], act: Act, myCell: NationalCell | null) {
+/**
+ * Messages shown to a player count as read: one receipt per message, asked for once (the screen
+ * re-renders twice a second; the receipt event arrives a moment later).
+ */
+function useAutoRead(conn: TtxConnection, messages: readonly MessageView[], myCell: NationalCell | null) {
   const me = conn.setup?.participant.id;
+  const asked = useRef(new Set<string>());
   useEffect(() => {
     if (!myCell || !me) return;
-    for (const m of messages)
-      if (m.fromCell !== myCell && !m.readBy.has(me)) void act({ type: "read", messageId: m.id });
-  }, [messages.length, myCell, me, act, conn, messages]);
+    for (const m of messages) {
+      if (m.fromCell === myCell || m.readBy.has(me) || asked.current.has(m.id)) continue;
+      asked.current.add(m.id);
+      conn.command({ type: "read", messageId: m.id }).catch(() => asked.current.delete(m.id));
+    }
+  });
 }
 
 function MessageList(props: { conn: TtxConnection; messages: readonly MessageView[]; lang: Lang; t: T }) {
@@ -404,7 +423,7 @@ function MessageList(props: { conn: TtxConnection; messages: readonly MessageVie
               <bdi>{name(m.from)}</bdi>
             </b>{" "}
             <span className="muted">
-              ({m.fromCell}) T+<span dir="ltr">{hms(lang, m.t)}</span>
+              ({m.fromCell}) <span dir="ltr">T+{hms(lang, m.t)}</span>
             </span>
           </div>
           <p dir="auto">{m.text}</p>
@@ -479,7 +498,7 @@ function ConsultationRoom(props: { conn: TtxConnection; channel: Channel; lang: 
   const { conn, channel, lang, t, act, myCell } = props;
   const c = currentConsultation(conn, channel.id);
   const messages = c ? [...conn.messages.values()].filter((m) => m.consultation === c.id) : [];
-  useAutoRead(conn, messages, act, myCell);
+  useAutoRead(conn, messages, myCell);
   const me = conn.setup?.participant.id ?? "";
   const roster = conn.setup?.roster ?? [];
   return (
@@ -549,7 +568,7 @@ function ConsultationRoom(props: { conn: TtxConnection; channel: Channel; lang: 
 function DirectMessages(props: { conn: TtxConnection; lang: Lang; t: T; act: Act; myCell: NationalCell | null }) {
   const { conn, lang, t, act, myCell } = props;
   const messages = [...conn.messages.values()].filter((m) => m.consultation === null);
-  useAutoRead(conn, messages, act, myCell);
+  useAutoRead(conn, messages, myCell);
   const [to, setTo] = useState<NationalCell>(NATIONS.find((c) => c !== myCell) ?? "USA");
   return (
     <div className="ttx-room" data-testid="direct-messages">
@@ -631,7 +650,7 @@ function DecisionPoint(props: { conn: TtxConnection; lang: Lang; t: T; act: Act;
             {t("deadline")} <span dir="ltr">{hms(lang, Math.max(0, left))}</span>
           </>
         ) : (
-          `${t("closedAt")} T+${hms(lang, st.closedAt!)}`
+          `${t("closedAt")} ${et(lang, st.closedAt!)}`
         )}
       </div>
       {myCell && open && myConsultations.length > 0 && (
@@ -719,8 +738,8 @@ function Proposal(props: { conn: TtxConnection; lang: Lang; t: T; act: Act; myCe
       </span>{" "}
       {p.decidedAt !== null ? (
         <span className="ok">
-          {t("decided")} T+{hms(lang, p.decidedAt)} ·{" "}
-          {p.executedAt !== null ? t("executed") : `${t("executesAt")} T+${hms(lang, p.effectiveS ?? 0)}`}
+          {t("decided")} {et(lang, p.decidedAt)} ·{" "}
+          {p.executedAt !== null ? t("executed") : `${t("executesAt")} ${et(lang, p.effectiveS ?? 0)}`}
         </span>
       ) : null}
       <div className="muted">
@@ -784,7 +803,7 @@ function Statements(props: { conn: TtxConnection; lang: Lang; t: T; act: Act; my
             <div>
               <b dir="ltr">{s.id}</b> · {t("version")} {formatNumber(lang, s.version)} · {t("parties")}{" "}
               <span dir="ltr">{s.parties.join(", ")}</span>{" "}
-              {s.releasedAt !== null && <span className="ok">{t("released")} T+{hms(lang, s.releasedAt)}</span>}
+              {s.releasedAt !== null && <span className="ok">{t("released")} {et(lang, s.releasedAt)}</span>}
             </div>
             <p dir="ltr" lang="en">
               {s.text.en}
@@ -894,7 +913,7 @@ function ControlPanel(props: { conn: TtxConnection; lang: Lang; t: T; act: Act; 
           </button>{" "}
           {c.nextDueS != null && (
             <span className="muted">
-              {t("nextDue")}: T+<span dir="ltr">{hms(lang, c.nextDueS)}</span>
+              {t("nextDue")}: <span dir="ltr">T+{hms(lang, c.nextDueS)}</span>
             </span>
           )}
         </div>
@@ -923,7 +942,7 @@ function ControlPanel(props: { conn: TtxConnection; lang: Lang; t: T; act: Act; 
               <tr key={i.id} className={done ? "done" : ""} data-inject={i.id}>
                 <td dir="ltr">{i.id}</td>
                 <td>{i.move}</td>
-                <td>{i.kind === "scheduled" ? `${t("scheduledAt")} T+${hms(lang, due ?? 0)}` : i.kind === "on-demand" ? t("onDemand") : t("contingency")}</td>
+                <td>{i.kind === "scheduled" ? `${t("scheduledAt")} ${et(lang, due ?? 0)}` : i.kind === "on-demand" ? t("onDemand") : t("contingency")}</td>
                 <td dir="ltr">{i.to.join(" ")}</td>
                 <td title={pick(i.text, lang)}>
                   {done ? (
