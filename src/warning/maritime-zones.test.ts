@@ -52,4 +52,22 @@ describe("maritime zones from Natural Earth coastlines", () => {
     expect(a.zone).toBe(b.zone);
     expect(zones.classify(35.68 * D, 139.69 * D).nation).toBe("JPN");
   });
+
+  it("the memoised grid agrees with the exact classification away from zone edges", () => {
+    let compared = 0;
+    for (let i = 0; i < 1500; i++) {
+      // A deterministic scatter over North-East Asia and the western Pacific.
+      const lat = 25 + ((i * 7919) % 2500) / 100;
+      const lon = 120 + ((i * 104729) % 3000) / 100;
+      const exact = zones.classifyExact(lat, lon);
+      const edgeNear =
+        [0, TERRITORIAL_SEA_M, EEZ_M].some((b) => Math.abs(exact.coastDistanceM - b) < 1_000) ||
+        exact.coastDistanceM < 1_000;
+      if (edgeNear) continue;
+      const cached = zones.classifyDeg(lat, lon);
+      expect([cached.zone, cached.nation]).toEqual([exact.zone, exact.nation]);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
 });

@@ -54,6 +54,8 @@ const EARTH_R = 6_371_008.8;
 const DEG = Math.PI / 180;
 const BAND_DEG = 0.25;
 const BUCKET_DEG = 1;
+const CACHE_DEG = 0.005;
+const CACHE_MAX = 500_000;
 
 export class MaritimeZones {
   private static instance: MaritimeZones | undefined;
@@ -65,6 +67,7 @@ export class MaritimeZones {
   /** Segment indices per latitude band (land test) and per 1° bucket (coast distance). */
   private readonly bands: Int32Array[];
   private readonly buckets = new Map<number, Int32Array>();
+  private readonly cache = new Map<number, ZoneFix>();
 
   private constructor() {
     const require = createRequire(import.meta.url);
@@ -134,8 +137,27 @@ export class MaritimeZones {
     return MaritimeZones.instance;
   }
 
-  /** Classifies a point given in degrees. */
+  /**
+   * Classifies a point given in degrees. Results are memoised on a 0.005° grid (≤ 0.4 km from the
+   * point, finer than the 1:10m coastline itself): impact predictions classify hundreds of samples
+   * per update, mostly falling in the same few cells.
+   */
   classifyDeg(latDeg: number, lonDeg: number): ZoneFix {
+    const key = Math.round(latDeg / CACHE_DEG) * 100_000 + Math.round(wrapLon(lonDeg) / CACHE_DEG);
+    let fix = this.cache.get(key);
+    if (!fix) {
+      fix = this.classifyExact(
+        Math.round(latDeg / CACHE_DEG) * CACHE_DEG,
+        Math.round(wrapLon(lonDeg) / CACHE_DEG) * CACHE_DEG,
+      );
+      if (this.cache.size >= CACHE_MAX) this.cache.clear();
+      this.cache.set(key, fix);
+    }
+    return fix;
+  }
+
+  /** Classifies a point given in degrees, without the grid. */
+  classifyExact(latDeg: number, lonDeg: number): ZoneFix {
     const lon = wrapLon(lonDeg);
     const land = this.landCountry(latDeg, lon);
     if (land >= 0)
