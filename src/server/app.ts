@@ -66,7 +66,8 @@ export class HttpError extends Error {
 
 const CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  // Cesium compiles WebAssembly and starts its workers from blob: URLs; nothing else is allowed.
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "worker-src 'self' blob:",

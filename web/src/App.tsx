@@ -221,7 +221,7 @@ function AlertPanel(props: { alerts: readonly WireAlert[]; now: number; lang: La
       {live.map((a) => {
         const left = a.tImpact - props.now;
         return (
-          <div key={a.id} className="alert-item" data-testid="alert-item" data-alert-id={a.id}>
+          <div key={a.id} className="alert-item" data-testid="alert-item" data-alert-id={a.id} data-timpact={a.tImpact}>
             <div className="alert-head">
               <span className="badge">{t(a.state)}</span> {a.areaName}
             </div>

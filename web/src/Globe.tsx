@@ -23,16 +23,23 @@ declare global {
 /** Only this many tracks get an uncertainty ellipsoid and a history line (the rest are points). */
 const MAX_ELLIPSOIDS = 25;
 const MAX_HISTORIES = 150;
+const REDRAW_MS = 400;
 /** 95 % of a 3-D Gaussian lies within this many σ along each principal axis (√χ²₃(0.95)). */
 const K95_3D = Math.sqrt(7.815);
 
+let webgl: boolean | null = null;
+/** Whether the browser gives a WebGL context (probed once; the probe context is released at once). */
 export function webglAvailable(): boolean {
+  if (webgl !== null) return webgl;
   try {
     const c = document.createElement("canvas");
-    return !!(c.getContext("webgl2") || c.getContext("webgl"));
+    const g = (c.getContext("webgl2") ?? c.getContext("webgl")) as WebGLRenderingContext | null;
+    webgl = !!g;
+    g?.getExtension("WEBGL_lose_context")?.loseContext();
   } catch {
-    return false;
+    webgl = false;
   }
+  return webgl;
 }
 
 export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => string; onFail: (why: string) => void }) {
@@ -60,6 +67,7 @@ export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => st
         infoBox: false,
         selectionIndicator: false,
         requestRenderMode: true,
+        showRenderLoopErrors: false,
         maximumRenderTimeChange: Number.POSITIVE_INFINITY,
       });
     } catch (err) {
@@ -68,6 +76,15 @@ export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => st
     }
     const scene = viewer.scene;
     scene.globe.enableLighting = false;
+    // Cheap scene: software WebGL (SwiftShader) and small laptops must keep up with 10 pictures/s.
+    scene.fog.enabled = false;
+    scene.globe.showGroundAtmosphere = false;
+    if (scene.skyAtmosphere) scene.skyAtmosphere.show = false;
+    if (scene.skyBox) scene.skyBox.show = false;
+    scene.postProcessStages.fxaa.enabled = false;
+    scene.globe.maximumScreenSpaceError = 4;
+    // A GPU that cannot draw the scene (a shader that does not compile, a lost context): go 2-D.
+    viewer.scene.renderError.addEventListener((_s: unknown, err: unknown) => onFail(String((err as Error)?.message ?? err)));
     viewer.camera.setView({ destination: C.Cartesian3.fromDegrees(133, 33, 4_200_000) });
     const points = scene.primitives.add(new C.PointPrimitiveCollection()) as CesiumNS.PointPrimitiveCollection;
     const lines = scene.primitives.add(new C.PolylineCollection()) as CesiumNS.PolylineCollection;
@@ -76,7 +93,7 @@ export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => st
     const alertSrc = new C.CustomDataSource("alerts");
     void viewer.dataSources.add(staticSrc);
     void viewer.dataSources.add(alertSrc);
-    const ellipsoids = new Map<string, { entity: CesiumNS.Entity; tr: WireTrack }>();
+    const ellipsoids = new Map<string, { entity: CesiumNS.Entity; tr: WireTrack; frame: ReturnType<typeof ellipsoidFrame> }>();
     const col = (css: string, a = 1) => C.Color.fromCssColorString(css).withAlpha(a);
     let setupSeen: SetupFrame | null = null;
     let alertKey = "";
@@ -110,7 +127,9 @@ export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => st
       if (key === alertKey) return;
       alertKey = key;
       alertSrc.entities.removeAll();
-      for (const a of p.alerts) {
+      // One ellipse per threat: every area's alert of a threat carries the same prediction.
+      const perThreat = new Map(p.alerts.map((a) => [a.threatId, a]));
+      for (const a of perThreat.values()) {
         const pos = C.Cartesian3.fromDegreesArray(a.ellipse.flatMap(([la, lo]) => [lo, la]));
         alertSrc.entities.add({ polygon: { hierarchy: new C.PolygonHierarchy(pos), material: col(ALERT_COLOR, 0.3), height: 0 } });
         alertSrc.entities.add({ polyline: { positions: pos, width: 2, material: col(ALERT_COLOR) } });
@@ -157,15 +176,22 @@ export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => st
         }
       for (const tr of withEllipsoid) {
         const e = ellipsoids.get(tr.id);
-        if (e) e.tr = tr;
-        else {
-          const holder = { tr } as { entity: CesiumNS.Entity; tr: WireTrack };
+        const f = ellipsoidFrame(C, tr);
+        if (e) {
+          e.tr = tr;
+          e.frame = f;
+        } else {
+          // Callback properties make the ellipsoid a dynamic primitive, redrawn in place, instead
+          // of a static one rebuilt by a worker on every change.
+          const holder = { tr, frame: f } as { entity: CesiumNS.Entity; tr: WireTrack; frame: typeof f };
           holder.entity = viewer.entities.add({
-            position: new C.CallbackPositionProperty(() => C.Cartesian3.fromDegrees(holder.tr.lon, holder.tr.lat, holder.tr.altM), false),
-            orientation: new C.CallbackProperty(() => ellipsoidFrame(C, holder.tr).q, false),
+            position: new C.CallbackPositionProperty(() => holder.frame.pos, false),
+            orientation: new C.CallbackProperty(() => holder.frame.q, false),
             ellipsoid: {
-              radii: new C.CallbackProperty(() => ellipsoidFrame(C, holder.tr).radii, false),
+              radii: new C.CallbackProperty(() => holder.frame.radii, false),
               material: col(SYSTEM_COLOR, 0.25),
+              slicePartitions: 16,
+              stackPartitions: 12,
             },
           });
           ellipsoids.set(tr.id, holder);
@@ -186,9 +212,22 @@ export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => st
       }
       scene.requestRender();
     };
+    // Draw at most every REDRAW_MS: pictures may come faster than a software GPU can render them.
+    let timer: number | null = null;
+    let last = 0;
+    const schedule = () => {
+      if (timer !== null) return;
+      const wait = Math.max(0, last + REDRAW_MS - performance.now());
+      timer = window.setTimeout(() => {
+        timer = null;
+        last = performance.now();
+        redraw();
+      }, wait);
+    };
     redraw();
-    const unsubscribe = conn.subscribe(redraw);
+    const unsubscribe = conn.subscribe(schedule);
     return () => {
+      if (timer !== null) clearTimeout(timer);
       unsubscribe();
       viewer.destroy();
     };
@@ -197,7 +236,7 @@ export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => st
 }
 
 /** Orientation and 95 % radii of a track's ENU position covariance, in Cesium's terms. */
-function ellipsoidFrame(C: typeof CesiumNS, tr: WireTrack): { q: CesiumNS.Quaternion; radii: CesiumNS.Cartesian3 } {
+function ellipsoidFrame(C: typeof CesiumNS, tr: WireTrack): { pos: CesiumNS.Cartesian3; q: CesiumNS.Quaternion; radii: CesiumNS.Cartesian3 } {
   const { values, vectors } = symEigen3(covFull(tr.cov));
   const pos = C.Cartesian3.fromDegrees(tr.lon, tr.lat, tr.altM);
   const enu = C.Matrix4.getMatrix3(C.Transforms.eastNorthUpToFixedFrame(pos), new C.Matrix3());
@@ -208,5 +247,5 @@ function ellipsoidFrame(C: typeof CesiumNS, tr: WireTrack): { q: CesiumNS.Quater
   const axes = new C.Matrix3(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
   const rot = C.Matrix3.multiply(enu, axes, new C.Matrix3());
   const r = (x: number) => Math.max(200, K95_3D * Math.sqrt(Math.max(0, x)));
-  return { q: C.Quaternion.fromRotationMatrix(rot), radii: new C.Cartesian3(r(values[0]), r(values[1]), r(values[2])) };
+  return { pos, q: C.Quaternion.fromRotationMatrix(rot), radii: new C.Cartesian3(r(values[0]), r(values[1]), r(values[2])) };
 }

@@ -81,7 +81,7 @@ export function Map2D(props: { conn: Connection; setup: SetupFrame | null; pictu
           </text>
         </g>
       ))}
-      {picture?.alerts.map((a) => (
+      {[...new Map((picture?.alerts ?? []).map((a) => [a.threatId, a])).values()].map((a) => (
         <g key={a.id}>
           <polygon points={ring(a.ellipse)} fill={ALERT_COLOR} fillOpacity={0.3} stroke={ALERT_COLOR} strokeWidth={2} />
           <text x={X(a.impact.lon)} y={Y(a.impact.lat) + 18} className="maplabel" fill={ALERT_COLOR}>
