@@ -104,7 +104,7 @@ describe("common operational picture in the browser", () => {
     const forbidden = server.exercise.forbiddenFor("JPN");
     expect(forbidden).toContain("KOR-GREENPINE-BUSAN");
     const html = await page.content();
-    const text = await page.evaluate(() => document.body.innerText);
+    const text = await page.evaluate<string>("document.body.innerText");
     expect(frames.length).toBeGreaterThan(3);
     for (const f of forbidden) {
       expect(html.includes(f), `page HTML holds ${f}`).toBe(false);
@@ -134,13 +134,15 @@ describe("common operational picture in the browser", () => {
   it("Arabic is laid out right-to-left, with the side panel on the left", async () => {
     const { page } = await openAs("JPN observer", "?lang=ar");
     await page.getByTestId("alert-panel").waitFor();
-    expect(await page.evaluate(() => document.documentElement.dir)).toBe("rtl");
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe("ar");
+    expect(await page.evaluate<string>("document.documentElement.dir")).toBe("rtl");
+    expect(await page.evaluate<string>("document.documentElement.lang")).toBe("ar");
     expect(await page.getByTestId("alert-panel").innerText()).toContain("الإنذارات");
     const side = await page.locator("aside.side").boundingBox();
     const map = await page.locator("section.mapbox").boundingBox();
     expect(side!.x).toBeLessThan(map!.x);
-    expect(await page.locator("aside.side").evaluate((el) => getComputedStyle(el).direction)).toBe("rtl");
+    expect(
+      await page.evaluate<string>("getComputedStyle(document.querySelector('aside.side')).direction"),
+    ).toBe("rtl");
     await page.getByTestId("alert-item").first().waitFor({ timeout: 60_000 });
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(ARTIFACTS, "jpn-ar.png") });
