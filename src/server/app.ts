@@ -351,6 +351,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
   });
   app.get("/*", async (req, reply) => {
     const rel = (req.params as { "*": string })["*"];
+    if (rel.startsWith("api/")) throw new HttpError(404, `not found: ${req.method} /${rel.split("?")[0]}`);
     if (rel === "" || rel === "index.html") return serveIndex(webDist, reply);
     return serveFrom(webDist, rel, reply, rel.startsWith("assets/"));
   });
