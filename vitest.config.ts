@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "bench/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "bench/**/*.test.ts", "web/src/**/*.test.ts"],
     // Physics and network tests do real work; a generous timeout avoids flakes on a 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 120_000,

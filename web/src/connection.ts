@@ -8,6 +8,8 @@ import type { ClientCommand, PictureFrame, ServerFrame, SetupFrame, ViewName, Wi
 export type Status = "connecting" | "open" | "closed" | "refused";
 
 const HISTORY_POINTS = 90;
+/** Wall seconds the clock runs on past the latest picture before it waits for the next one. */
+const MAX_RUN_ON_S = 1;
 
 export class Connection {
   status: Status = "connecting";
@@ -16,6 +18,8 @@ export class Connection {
   /** performance.now() when the latest picture arrived (to run the clock between pictures). */
   receivedAt = 0;
   log: WireLogEntry[] = [];
+  /** The latest time now() returned: the floor for the next, until a seek back resets it. */
+  private shownT = 0;
   lastError: string | null = null;
   /** Per track id, its recent positions [lon, lat, altM]. */
   readonly history = new Map<string, number[][]>();
@@ -85,13 +89,21 @@ export class Connection {
     return () => this.listeners.delete(fn);
   }
 
-  /** Scenario time now, run on between pictures at the clock's speed. */
+  /**
+   * Scenario time now, run on between pictures at the clock's speed. A server that falls behind its
+   * clock (a loaded machine) sends pictures later than the clock implies; run on at most
+   * MAX_RUN_ON_S of wall time past the latest picture, and never show time going backwards except
+   * after a seek back, so countdowns do not jump up when the next picture lands.
+   */
   now(): number {
     const p = this.picture;
     if (!p) return 0;
     const c = p.clock;
-    if (c.paused || c.catchingUp) return c.t;
-    return Math.min(c.durationS, c.t + ((performance.now() - this.receivedAt) / 1000) * c.speed);
+    if (c.paused || c.catchingUp) return (this.shownT = c.t);
+    const ranOnS = Math.min((performance.now() - this.receivedAt) / 1000, MAX_RUN_ON_S);
+    const t = Math.min(c.durationS, c.t + ranOnS * c.speed);
+    this.shownT = Math.max(t, this.shownT);
+    return this.shownT;
   }
 
   private onFrame(frame: ServerFrame): void {
@@ -105,7 +117,10 @@ export class Connection {
         break;
       case "picture": {
         const prev = this.picture;
-        if (prev && frame.clock.t < prev.clock.t - 1e-6) this.history.clear(); // seek back: old history is stale
+        if (prev && frame.clock.t < prev.clock.t - 1e-6) {
+          this.history.clear(); // seek back: old history is stale
+          this.shownT = frame.clock.t;
+        }
         this.picture = frame;
         this.receivedAt = performance.now();
         const live = new Set<string>();
