@@ -1,22 +1,43 @@
 /**
  * The envelope every shared message travels in: a header, a STANAG 4774-shaped security label, a
- * payload, and an Ed25519 signature over the canonical JSON (canonical-json.ts) of
- * {header, label, payload}, prefixed by a domain string so a signature made for anything else can
- * never verify as an envelope.
+ * payload, and a batch signature (batch-signature.ts) covering the canonical JSON
+ * (canonical-json.ts) of {header, label, payload}, prefixed by a domain string so that nothing
+ * signed for another purpose can verify as an envelope.
  *
- * Wire form: UTF-8 JSON `{"v":1,"header":{...},"label":{...},"payload":{...},"sig":"<base64>"}`.
+ * The signed bytes of an envelope are `"allylink-envelope-v2\n" ‖ canonicalJson({header, label,
+ * payload})`; their leaf hash enters the Merkle tree of the sender's batch, whose root the origin
+ * nation's key signs. Each envelope carries the root signature (`sig`) and its own inclusion proof
+ * (`batch`: tree size n, leaf index i, audit path), so it verifies on its own; a receiver that has
+ * already verified the batch's root signature only recomputes the path. A batch of one (n = 1, empty
+ * path) is a signature over the envelope's own leaf.
+ *
+ * Wire form: UTF-8 JSON
+ * `{"v":2,"sig":"<base64 Ed25519>","batch":{"n":N,"i":I,"path":["<base64 SHA-256>",...]},"header":{...},"label":{...},"payload":{...}}`
+ * (member order is free). Version 1 (one Ed25519 signature per envelope over the v1 domain) is
+ * retired: receivers refuse it as a schema violation.
  */
-import { sign, verify } from "node:crypto";
 import { type Static, Type } from "@sinclair/typebox";
 import { Ajv } from "ajv";
 import { canonicalJson } from "../core/canonical-json.ts";
 import { NATIONS, type NationCode } from "../world/nation.ts";
+import {
+  HASH_BYTES,
+  leafHash,
+  MAX_BATCH,
+  MAX_PATH,
+  merkleTree,
+  rootFromPath,
+  SIGNATURE_BYTES,
+  signRoot,
+  type VerifiedRootCache,
+  verifyRoot,
+} from "./batch-signature.ts";
 import type { PinnedKey, SigningKey } from "./keys.ts";
 import type { SecurityLabel } from "./label.ts";
 import { MESSAGE_KINDS, type MessageKind } from "./message-kinds.ts";
 
-export const ENVELOPE_VERSION = 1;
-const DOMAIN = Buffer.from("allylink-envelope-v1\n", "utf8");
+export const ENVELOPE_VERSION = 2;
+const DOMAIN = "allylink-envelope-v2\n";
 
 const Name = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 
@@ -63,55 +84,182 @@ export const SecurityLabelSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const Base64 = (maxLength: number) =>
+  Type.String({ minLength: 1, maxLength, pattern: "^[A-Za-z0-9+/]+={0,2}$" });
+
+/** Where an envelope sits in its sender's signed batch (batch-signature.ts). */
+export const BatchProofSchema = Type.Object(
+  {
+    /** Number of envelopes in the batch (the Merkle tree's size). */
+    n: Type.Integer({ minimum: 1, maximum: MAX_BATCH }),
+    /** This envelope's leaf index, 0 ≤ i < n. */
+    i: Type.Integer({ minimum: 0, maximum: MAX_BATCH - 1 }),
+    /** Audit path, bottom-up: base64 SHA-256 hashes (empty for a batch of one). */
+    path: Type.Array(Base64(64), { maxItems: MAX_PATH }),
+  },
+  { additionalProperties: false },
+);
+
 export const EnvelopeSchema = Type.Object(
   {
     v: Type.Literal(ENVELOPE_VERSION),
     header: EnvelopeHeaderSchema,
     label: SecurityLabelSchema,
     payload: Type.Unknown(),
-    sig: Type.String({ minLength: 1, maxLength: 200, pattern: "^[A-Za-z0-9+/]+={0,2}$" }),
+    /** Base64 Ed25519 signature of the batch root by the origin nation's key. */
+    sig: Base64(200),
+    batch: BatchProofSchema,
   },
   { additionalProperties: false },
 );
 
 export type EnvelopeHeader = Static<typeof EnvelopeHeaderSchema>;
 
+export interface BatchProof {
+  readonly n: number;
+  readonly i: number;
+  readonly path: readonly string[];
+}
+
 export interface Envelope<P = unknown> {
   readonly v: typeof ENVELOPE_VERSION;
   readonly header: EnvelopeHeader;
   readonly label: SecurityLabel;
   readonly payload: P;
-  /** Base64 Ed25519 signature. */
+  /** Base64 Ed25519 signature of the batch root. */
   readonly sig: string;
+  readonly batch: BatchProof;
 }
 
-function signedBytes(header: EnvelopeHeader, label: SecurityLabel, payload: unknown): Buffer {
-  return Buffer.concat([DOMAIN, Buffer.from(canonicalJson({ header, label, payload }), "utf8")]);
+/** canonicalJson({header, label, payload}): the text whose domain-prefixed bytes are signed. */
+function canonicalText(header: EnvelopeHeader, label: SecurityLabel, payload: unknown): string {
+  return canonicalJson({ header, label, payload });
 }
 
-/** Signs header + label + payload with the nation's key. Throws TypeError on non-JSON payloads. */
+/** The leaf hash of an envelope's signed bytes. Throws TypeError on non-JSON values. */
+export function envelopeLeaf(header: EnvelopeHeader, label: SecurityLabel, payload: unknown): Buffer {
+  return leafHash(Buffer.from(DOMAIN + canonicalText(header, label, payload), "utf8"));
+}
+
+/** An envelope ready to be signed with others: its parts, their canonical JSON and leaf hash. */
+export interface SignableEnvelope<P = unknown> {
+  readonly header: EnvelopeHeader;
+  readonly label: SecurityLabel;
+  readonly payload: P;
+  /** canonicalJson({header, label, payload}) */
+  readonly canonical: string;
+  readonly leaf: Buffer;
+}
+
+/**
+ * Stamps the key id on the header and computes the envelope's leaf. Throws TypeError on non-JSON
+ * payloads (so a bad item fails alone, before its batch is signed).
+ */
+export function signable<P>(
+  header: Omit<EnvelopeHeader, "keyId">,
+  label: SecurityLabel,
+  payload: P,
+  key: SigningKey,
+): SignableEnvelope<P> {
+  const h: EnvelopeHeader = { ...header, keyId: key.keyId };
+  const canonical = canonicalText(h, label, payload);
+  return { header: h, label, payload, canonical, leaf: leafHash(Buffer.from(DOMAIN + canonical, "utf8")) };
+}
+
+/** A signed envelope and its wire bytes. */
+export interface SignedEnvelope<P = unknown> {
+  readonly envelope: Envelope<P>;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Signs `items` as ONE batch (1 to MAX_BATCH envelopes): one Merkle tree over their leaves, one
+ * Ed25519 signature of its root by `key`. Every result carries the signature and its own proof.
+ */
+export function signBatch<P>(items: readonly SignableEnvelope<P>[], key: SigningKey): SignedEnvelope<P>[] {
+  const tree = merkleTree(items.map((x) => x.leaf));
+  const sig = signRoot(key.nation, items.length, tree.root, key.privateKey).toString("base64");
+  return items.map((x, i) => {
+    const batch: BatchProof = { n: items.length, i, path: tree.paths[i].map((p) => p.toString("base64")) };
+    const envelope: Envelope<P> = {
+      v: ENVELOPE_VERSION,
+      header: x.header,
+      label: x.label,
+      payload: x.payload,
+      sig,
+      batch,
+    };
+    // The canonical text is already JSON of {header, label, payload}: splice the other members in
+    // front of it instead of serialising the envelope a second time.
+    const text = `{"v":${ENVELOPE_VERSION},"sig":"${sig}","batch":${JSON.stringify(batch)},${x.canonical.slice(1)}`;
+    return { envelope, bytes: Buffer.from(text, "utf8") };
+  });
+}
+
+/** Signs several envelopes as one batch. Throws TypeError on non-JSON payloads. */
+export function signEnvelopes<P>(
+  items: readonly { header: Omit<EnvelopeHeader, "keyId">; label: SecurityLabel; payload: P }[],
+  key: SigningKey,
+): Envelope<P>[] {
+  return signBatch(
+    items.map((x) => signable(x.header, x.label, x.payload, key)),
+    key,
+  ).map((s) => s.envelope);
+}
+
+/** Signs header + label + payload with the nation's key (a batch of one). Throws TypeError on non-JSON payloads. */
 export function signEnvelope<P>(
   header: Omit<EnvelopeHeader, "keyId">,
   label: SecurityLabel,
   payload: P,
   key: SigningKey,
 ): Envelope<P> {
-  const h: EnvelopeHeader = { ...header, keyId: key.keyId };
-  const sig = sign(null, signedBytes(h, label, payload), key.privateKey).toString("base64");
-  return { v: ENVELOPE_VERSION, header: h, label, payload, sig };
+  return signEnvelopes([{ header, label, payload }], key)[0];
 }
 
-/** True when the signature verifies under `key`. */
-export function verifyEnvelope(env: Envelope, key: PinnedKey): boolean {
-  let data: Buffer;
+/** Strict base64 of exactly `bytes` bytes (the canonical encoding only), else undefined. */
+function decodeBase64(text: unknown, bytes: number): Buffer | undefined {
+  if (typeof text !== "string") return undefined;
+  const b = Buffer.from(text, "base64");
+  return b.byteLength === bytes && b.toString("base64") === text ? b : undefined;
+}
+
+/**
+ * Why the envelope's batch signature does not verify under `key`, or undefined when it does: the
+ * leaf recomputed from the envelope as received, walked up its path to the root, and the root's
+ * signature checked against the pinned key (through `cache` when given, so a batch costs one
+ * Ed25519 verification per receiver).
+ */
+export function envelopeSignatureError(
+  env: Envelope,
+  key: PinnedKey,
+  cache?: VerifiedRootCache,
+): string | undefined {
+  let leaf: Buffer;
   try {
-    data = signedBytes(env.header, env.label, env.payload);
+    leaf = envelopeLeaf(env.header, env.label, env.payload);
   } catch {
-    return false;
+    return "the signed parts are not JSON values";
   }
-  const sig = Buffer.from(env.sig, "base64");
-  if (sig.length !== 64) return false;
-  return verify(null, data, key.publicKey, sig);
+  const proof = env.batch;
+  if (proof === null || typeof proof !== "object" || !Array.isArray(proof.path)) return "no batch proof";
+  const path: Buffer[] = [];
+  for (const p of proof.path) {
+    const h = decodeBase64(p, HASH_BYTES);
+    if (!h) return "a Merkle path entry is not a base64 SHA-256 hash";
+    path.push(h);
+  }
+  const root = rootFromPath(leaf, proof.i, proof.n, path);
+  if (!root) return `Merkle path does not fit leaf ${proof.i} of a batch of ${proof.n}`;
+  const sig = decodeBase64(env.sig, SIGNATURE_BYTES);
+  if (!sig) return "signature is not 64 bytes of base64";
+  const ok = cache ? cache.verify(key, proof.n, root, sig) : verifyRoot(key, proof.n, root, sig);
+  return ok ? undefined : `batch root signature does not verify under key ${key.keyId}`;
+}
+
+/** True when the envelope's batch signature verifies under `key`. */
+export function verifyEnvelope(env: Envelope, key: PinnedKey, cache?: VerifiedRootCache): boolean {
+  return envelopeSignatureError(env, key, cache) === undefined;
 }
 
 export function encodeEnvelope(env: Envelope): Uint8Array {

@@ -2,7 +2,7 @@ import { sign } from "node:crypto";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { canonicalJson } from "../core/canonical-json.ts";
-import { type Envelope, encodeEnvelope, signEnvelope } from "./envelope.ts";
+import { type Envelope, encodeEnvelope, signEnvelope, signEnvelopes } from "./envelope.ts";
 import { generateSigningKey, pinnedFrom } from "./keys.ts";
 import { makeLabel, type SecurityLabel } from "./label.ts";
 import { MESSAGE_KINDS } from "./message-kinds.ts";
@@ -325,5 +325,127 @@ describe("receiver pipeline", () => {
       .reduce((a, [, v]) => a + v, 0);
     expect(total).toBe(inputs.length);
     expect(logs).toHaveLength(inputs.length);
+  });
+});
+
+describe("receiver pipeline with batch signatures", () => {
+  const trackItems = (n: number, label = ALL, from = 0) =>
+    Array.from({ length: n }, (_, k) => ({
+      kind: "BallisticTrack" as const,
+      payload: exampleTrack("KOR", "T1", from + k),
+      label,
+    }));
+  const forDest = (out: ReturnType<Sender["prepareBatch"]>, dest: string) =>
+    out.flat().filter((o) => o.destination === dest);
+
+  it("accepts every envelope of a batch with one Ed25519 verification per destination batch", () => {
+    const s = new Sender({ policy, key: keys.KOR, nodeId: "kor-node", clock: () => now });
+    const out = s.prepareBatch(trackItems(20));
+    // Trilateral: a batch for USA and one for JPN, never mixed.
+    expect(s.stats).toEqual({ envelopes: 40, batches: 2 });
+    for (const dest of ["USA", "JPN"] as const) {
+      const rx = rxFor(dest);
+      const mine = forDest(out, dest);
+      expect(mine).toHaveLength(20);
+      expect(new Set(mine.map((o) => o.envelope.sig)).size).toBe(1);
+      for (const o of mine) {
+        expect(o.envelope.batch.n).toBe(20);
+        const r = rx.receive(o.subject, o.bytes);
+        expect(r.accepted, r.accepted ? "" : `${r.reason}: ${r.detail}`).toBe(true);
+      }
+      expect(rx.verifiedRoots.misses).toBe(1);
+      expect(rx.verifiedRoots.hits).toBe(19);
+    }
+    expect(forDest(out, "USA")[0].envelope.sig).not.toBe(forDest(out, "JPN")[0].envelope.sig);
+    expect(logs).toHaveLength(0);
+  });
+
+  it("a tampered member of a verified batch is a bad signature; the rest of the batch is accepted", () => {
+    const rx = rxFor("JPN");
+    const s = new Sender({ policy, key: keys.KOR, nodeId: "kor-node", clock: () => now });
+    const mine = forDest(s.prepareBatch(trackItems(6)), "JPN");
+    const subj = shareSubject("KOR", "JPN", "BallisticTrack");
+    const env = (k: number) => mine[k].envelope;
+    expect(rx.receive(subj, mine[0].bytes).accepted).toBe(true); // root now cached
+    // Payload edited after signing.
+    const p = structuredClone(env(1).payload) as { state: { posEcef: number[] } };
+    p.state.posEcef[0] += 1;
+    expectRejected(rx, subj, bytes({ ...env(1), payload: p }), "bad-signature");
+    // Label edited after signing (narrowed, so that only the signature can catch it).
+    const narrowed = { ...env(2), label: makeLabel(policy, "SECRET", ["USA", "JPN"]) };
+    expectRejected(rx, subj, bytes(narrowed), "bad-signature");
+    // Path, index, batch size.
+    const path = [...env(3).batch.path];
+    const h = Buffer.from(path[0], "base64");
+    h[0] ^= 0x80;
+    path[0] = h.toString("base64");
+    expectRejected(rx, subj, bytes({ ...env(3), batch: { ...env(3).batch, path } }), "bad-signature");
+    expectRejected(rx, subj, bytes({ ...env(3), batch: { ...env(3).batch, i: 4 } }), "bad-signature");
+    expectRejected(rx, subj, bytes({ ...env(3), batch: { ...env(3).batch, n: 7 } }), "bad-signature");
+    // Another member's content under this member's proof and signature.
+    expectRejected(
+      rx,
+      subj,
+      bytes({ ...env(4), payload: env(5).payload, header: env(5).header }),
+      "bad-signature",
+    );
+    // Out-of-range index and oversized path are refused by the schema before any hashing.
+    expectRejected(rx, subj, bytes({ ...env(3), batch: { ...env(3).batch, n: 5000 } }), "schema");
+    for (const o of mine.slice(1)) expect(rx.receive(subj, o.bytes).accepted).toBe(true);
+    expect(rx.counters().accepted).toBe(6);
+    expect(rx.counters()["bad-signature"]).toBe(6);
+    // The honest members were answered from the cache; a tampered one never is.
+    expect(rx.verifiedRoots.hits).toBe(5);
+  });
+
+  it("a batch signed by the wrong nation's key for the subject is refused, cached or not", () => {
+    const rx = rxFor("USA");
+    const jpnSender = new Sender({ policy, key: keys.JPN, nodeId: "jpn-node", clock: () => now });
+    const jpn = forDest(
+      jpnSender.prepareBatch(
+        Array.from({ length: 3 }, (_, k) => ({
+          kind: "BallisticTrack" as const,
+          payload: { ...exampleTrack("JPN", "J1", k), contributors: [] },
+          label: ALL,
+        })),
+      ),
+      "USA",
+    );
+    // Honest JPN batch on its own subject: accepted, its root cached.
+    expect(rx.receive(jpn[0].subject, jpn[0].bytes).accepted).toBe(true);
+    // The same verified envelopes replayed on a KOR subject.
+    expectRejected(rx, SUBJ_USA, jpn[1].bytes, "origin-mismatch");
+    // A JPN-signed batch whose headers claim KOR.
+    const claims = signEnvelopes(
+      [1, 2].map((seq) => ({
+        header: {
+          id: `KOR.n1.${seq}`,
+          origin: "KOR" as const,
+          senderNode: "n1",
+          sequence: seq,
+          created: now,
+          validUntil: now + 60,
+          kind: "BallisticTrack" as const,
+          schemaVersion: 1,
+        },
+        label: ALL,
+        payload: { ...exampleTrack("KOR", "K1", seq), contributors: [] },
+      })),
+      keys.JPN,
+    );
+    for (const e of claims) expectRejected(rx, SUBJ_USA, encodeEnvelope(e), "origin-mismatch");
+    // A KOR header naming KOR's key under JPN's batch signature and path.
+    const swapped = { ...claims[0], header: { ...claims[0].header, keyId: keys.KOR.keyId } };
+    expectRejected(rx, SUBJ_USA, bytes(swapped), "bad-signature");
+  });
+
+  it("a replayed member of a batch is a replay, and the old one-signature-per-message form is refused", () => {
+    const rx = rxFor("USA");
+    const s = new Sender({ policy, key: keys.KOR, nodeId: "kor-node", clock: () => now });
+    const mine = forDest(s.prepareBatch(trackItems(3, makeLabel(policy, "SECRET", ["KOR", "USA"]))), "USA");
+    for (const o of mine) expect(rx.receive(o.subject, o.bytes).accepted).toBe(true);
+    expectRejected(rx, SUBJ_USA, mine[1].bytes, "replay");
+    const { batch: _, ...v1 } = { ...envelope({ sequence: 9 }), v: 1 };
+    expectRejected(rx, SUBJ_USA, bytes(v1), "schema");
   });
 });

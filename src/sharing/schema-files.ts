@@ -1,6 +1,6 @@
 /**
  * The JSON Schema files published for partners: schemas/messages/<Kind>.v<version>.json for every
- * payload schema and Envelope.v1.json for the envelope. Generated from the TypeBox definitions;
+ * payload schema and Envelope.v<version>.json for the envelope. Generated from the TypeBox definitions;
  * schema-files.test.ts fails when the committed files differ from what this produces.
  *
  * Regenerate: `npx tsx src/sharing/schema-files.ts`
@@ -25,9 +25,14 @@ export function schemaFiles(): Map<string, string> {
     $id: schemaId("Envelope", ENVELOPE_VERSION),
     title: `Envelope v${ENVELOPE_VERSION}`,
     description:
-      "Signed AllyLink envelope. sig = base64 Ed25519 over 'allylink-envelope-v1\\n' + canonical JSON " +
-      "(keys sorted, no whitespace) of {header, label, payload}; payload follows the schema named by " +
-      "header.kind and header.schemaVersion.",
+      "Signed AllyLink envelope (batch signature). Leaf = SHA-256(0x00 || 'allylink-envelope-v2\\n' || " +
+      "canonical JSON (keys sorted, no whitespace) of {header, label, payload}); inner node = " +
+      "SHA-256(0x01 || left || right); the RFC 9162 Merkle tree over the sender's batch of batch.n " +
+      "leaves has root R, reached from this envelope's leaf (index batch.i) through batch.path " +
+      "(base64 hashes, bottom-up, RFC 9162 section 2.1.3.2). sig = base64 Ed25519 by the origin " +
+      "nation's key over 'allylink-batch-root-v2\\n' || origin nation || '\\n' || decimal batch.n || " +
+      "'\\n' || R. A batch of one has n = 1, i = 0, an empty path and R = the leaf. payload follows " +
+      "the schema named by header.kind and header.schemaVersion.",
     ...JSON.parse(JSON.stringify(EnvelopeSchema)),
   };
   files.set(`Envelope.v${ENVELOPE_VERSION}.json`, `${JSON.stringify(env, null, 2)}\n`);
