@@ -11,6 +11,7 @@ import { ALERT_COLOR, AREA_COLOR, NATION_COLOR, SYSTEM_COLOR, TRUTH_COLOR } from
 import type { Connection } from "./connection.ts";
 import { coverageRing, covFull, symEigen3 } from "./geo.ts";
 import type { Key } from "./i18n.ts";
+import { pictureShown } from "./perf.ts";
 import { textImage } from "./text-image.ts";
 
 declare global {
@@ -199,6 +200,13 @@ export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => st
       }
     };
 
+    // The picture the primitives hold, reported as shown once Cesium has rendered it.
+    let drawnT: number | null = null;
+    scene.postRender.addEventListener(() => {
+      if (drawnT === null) return;
+      pictureShown(drawnT);
+      drawnT = null;
+    });
     const redraw = () => {
       const s = conn.setup;
       if (s && s !== setupSeen) {
@@ -209,6 +217,7 @@ export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => st
       if (p) {
         drawTracks(p);
         drawAlerts(p);
+        drawnT = p.clock.t;
       }
       scene.requestRender();
     };

@@ -10,6 +10,7 @@ import { ALERT_COLOR, AREA_COLOR, NATION_COLOR, SYSTEM_COLOR, TRUTH_COLOR } from
 import type { Connection } from "./connection.ts";
 import { coverageRing, horizontalEllipse } from "./geo.ts";
 import type { Key } from "./i18n.ts";
+import { pictureShown } from "./perf.ts";
 
 const LON0 = 112;
 const LON1 = 160;
@@ -51,6 +52,9 @@ export function Map2D(props: { conn: Connection; setup: SetupFrame | null; pictu
   useEffect(() => {
     void landPath().then(setLand, () => setLand(""));
   }, []);
+  useEffect(() => {
+    if (picture) pictureShown(picture.clock.t);
+  }, [picture]);
   const tracks = picture ? [...picture.tracks.map((tr) => ({ tr, color: NATION_COLOR[picture.view] ?? "#fff" })), ...picture.systemTracks.map((tr) => ({ tr, color: SYSTEM_COLOR }))] : [];
   return (
     <svg className="map2d" data-testid="map2d" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="xMidYMid meet" role="img" aria-label={t("map2d")}>

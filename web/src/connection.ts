@@ -4,6 +4,7 @@
  * the globe reads it on every picture without going through React.
  */
 import type { ClientCommand, PictureFrame, ServerFrame, SetupFrame, ViewName, WireLogEntry } from "../../src/server/wire.ts";
+import { perf } from "./perf.ts";
 
 export type Status = "connecting" | "open" | "closed" | "refused";
 
@@ -48,11 +49,17 @@ export class Connection {
       const text = typeof ev.data === "string" ? ev.data : "";
       this.frames++;
       this.bytes += text.length;
+      perf.chars += text.length;
       let frame: ServerFrame;
+      const t0 = performance.now();
       try {
         frame = JSON.parse(text);
       } catch {
         return;
+      }
+      if (frame.type === "picture") {
+        perf.received++;
+        perf.parseMs += performance.now() - t0;
       }
       this.onFrame(frame);
     };
