@@ -45,6 +45,30 @@ describe("alert lifecycle", () => {
     expect(m.versionsOf("JPN-L1-JPN-eez").length).toBe(3);
   });
 
+  it("asks people to take cover early only when the odds are high, at the usual threshold inside the shelter lead", () => {
+    const m = new AlertManager("JPN", nationAreas("JPN"));
+    // 80 minutes out: an EEZ alert at its usual threshold, but a 6% land chance is not a call to shelter.
+    const early = m.assess("L3", 300, prediction(300, 5_100, 800_000), odds(0.2, 0.06));
+    expect(early.map((a) => a.area.id)).toEqual(["JPN-eez"]);
+    // Still far out but now likely: the land alert goes out.
+    const likely = m.assess("L3", 400, prediction(400, 5_100, 100_000), odds(0.9, 0.6));
+    expect(likely.filter((a) => a.state === "issued").map((a) => a.area.id)).toEqual(["JPN-land"]);
+    // A land alert issued early is not cancelled for falling below the early threshold.
+    expect(
+      m
+        .assess("L3", 500, prediction(500, 5_100, 100_000), odds(0.9, 0.3))
+        .some((a) => a.state === "cancelled"),
+    ).toBe(false);
+    // Inside the shelter lead the usual 2% applies.
+    const m2 = new AlertManager("JPN", nationAreas("JPN"));
+    expect(
+      m2.assess("L4", 4_600, prediction(4_600, 5_100, 300_000), odds(0.2, 0.03)).map((a) => a.area.id).sort(),
+    ).toEqual(["JPN-eez", "JPN-land"]);
+    // Nothing is issued for an impact that is already happening.
+    const m3 = new AlertManager("JPN", nationAreas("JPN"));
+    expect(m3.assess("L5", 5_100, prediction(5_100, 5_100.5, 1_000), odds(1, 1))).toEqual([]);
+  });
+
   it("cancels live alerts on impact and reports a fall outside any EEZ as such", () => {
     const m = new AlertManager("JPN", nationAreas("JPN"));
     m.assess("L2", 10, prediction(10, 300, 50_000), odds(0.5, 0.03));

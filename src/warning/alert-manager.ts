@@ -5,6 +5,13 @@
  * cancelled when the probability falls below half the threshold (hysteresis, so an alert does not
  * flicker) or when the missile has come down. After impact the node reports where it fell, including
  * "in the sea outside any exclusive economic zone".
+ *
+ * Land, territorial-sea and protected-area alerts tell people to take cover. While the predicted impact
+ * is further away than `shelterLeadS`, taking cover is not yet needed and the prediction will sharpen
+ * (a lofted ICBM flies 80 minutes, mostly above every radar, with an impact ellipse hundreds of km
+ * across), so such an alert is issued early only when the probability is already high
+ * (`earlyThresholds`); inside the shelter lead the usual thresholds apply. Nothing is issued for an
+ * impact less than `minLeadS` away: it could not reach anyone in time, and the impact report follows.
  */
 import type { AllyCode } from "../world/nation.ts";
 import type { Alert, GeoPoint, WarningArea } from "./alert.ts";
@@ -16,7 +23,13 @@ import { type AreaOdds, describeFix } from "./threat-areas.ts";
 export interface AlertPolicy {
   /** Probability of impact at which an alert is issued, per area kind. */
   readonly thresholds: Readonly<Record<WarningArea["kind"], number>>;
-  /** An alert is cancelled when the probability falls below threshold × this. */
+  /** Thresholds while the predicted impact is more than `shelterLeadS` away, per area kind. */
+  readonly earlyThresholds: Readonly<Record<WarningArea["kind"], number>>;
+  /** Time before impact that people need to take cover, s. */
+  readonly shelterLeadS: number;
+  /** No alert is issued for an impact predicted less than this far ahead, s. */
+  readonly minLeadS: number;
+  /** An alert is cancelled when the probability falls below threshold × this (the usual threshold). */
   readonly cancelRatio: number;
   /** Updates are sent at most this often per alert, s. */
   readonly minUpdateIntervalS: number;
@@ -30,6 +43,11 @@ export interface AlertPolicy {
 
 export const DEFAULT_ALERT_POLICY: AlertPolicy = {
   thresholds: { land: 0.02, "territorial-sea": 0.05, eez: 0.1, "high-seas": 1, protected: 0.02 },
+  earlyThresholds: { land: 0.5, "territorial-sea": 0.5, eez: 0.1, "high-seas": 1, protected: 0.5 },
+  // J-Alert messages reach phones within seconds, and people are asked to take cover at once; ten
+  // minutes covers the whole flight of the short- and medium-range missiles fired toward Japan.
+  shelterLeadS: 600,
+  minLeadS: 1,
   cancelRatio: 0.5,
   minUpdateIntervalS: 5,
   updateProbabilityStep: 0.1,
@@ -103,7 +121,7 @@ export class AlertManager {
       const cur = this.current.get(id);
       const threshold = this.policy.thresholds[area.kind];
       const live = cur && cur.state !== "cancelled";
-      if (!live && p >= threshold) {
+      if (!live && p >= this.issueThreshold(area.kind, pred.tImpact - t)) {
         out.push(
           this.record({
             ...this.base(id, threatId, area, t, pred, p, polygon, ctx),
@@ -158,6 +176,15 @@ export class AlertManager {
   /** The latest prediction used for a threat (for time-outs after a track is lost). */
   lastPredictionOf(threatId: string): ImpactPrediction | undefined {
     return this.lastPrediction.get(threatId);
+  }
+
+  /** The probability at which a new alert is issued, given the time left before the predicted impact. */
+  private issueThreshold(kind: WarningArea["kind"], leadS: number): number {
+    const pol = this.policy;
+    if (leadS < pol.minLeadS) return Number.POSITIVE_INFINITY;
+    return leadS > pol.shelterLeadS
+      ? Math.max(pol.thresholds[kind], pol.earlyThresholds[kind])
+      : pol.thresholds[kind];
   }
 
   private updateDue(cur: Alert, t: number, pred: ImpactPrediction, p: number): boolean {
