@@ -57,6 +57,7 @@ export async function runLiveNode(o: LiveNodeOptions): Promise<NationalNode> {
     keys: o.keys,
     transport: o.transport,
     clock: () => Math.max(0, scenarioTime()),
+    clockSpeed: speed,
     rng: rng.fork(`node:${o.nation}`),
     protectedAreas,
     sink: o.sink,

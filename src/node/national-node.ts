@@ -66,7 +66,19 @@ export interface NationalNodeOptions {
   readonly classification?: string;
   /** Simulated warnings are exercises (CAP status "Exercise"); default true. */
   readonly exercise?: boolean;
+  /**
+   * Scenario seconds per wall second when the node runs on a wall clock (default 1). Transport and
+   * processing delays are wall time and do not shrink with the clock: at N× a one-second hold-up costs
+   * N scenario seconds, so message validity and the oldest accepted age widen with the speed.
+   */
+  readonly clockSpeed?: number;
 }
+
+/** Message validity and oldest accepted age, scenario s, at 1×. */
+const MESSAGE_VALIDITY_S = 60;
+const MAX_MESSAGE_AGE_S = 120;
+/** Wall seconds of transport and processing hold-up a message must survive at any clock speed. */
+const WALL_DELAY_TOLERANCE_S = 10;
 
 interface ThreatState {
   readonly detector: PoweredFlightDetector;
@@ -126,17 +138,20 @@ export class NationalNode {
     const areas = [...nationAreas(opts.nation), ...this.protectedAreas.map(protectedAreaOf)];
     this.alerts = new AlertManager(opts.nation, areas, undefined, opts.exercise ?? true);
     this.label = makeLabel(opts.policy, opts.classification ?? "RESTRICTED", [...opts.policy.nations.keys()]);
+    const speed = opts.clockSpeed ?? 1;
     this.sender = new Sender({
       policy: opts.policy,
       key: opts.key,
       nodeId: `${opts.nation}-node`,
       clock: opts.clock,
+      validityS: Math.max(MESSAGE_VALIDITY_S, WALL_DELAY_TOLERANCE_S * speed),
     });
     this.receiver = new Receiver({
       nation: opts.nation,
       policy: opts.policy,
       keys: opts.keys,
       clock: opts.clock,
+      maxAgeS: Math.max(MAX_MESSAGE_AGE_S, 2 * WALL_DELAY_TOLERANCE_S * speed),
       logger: {
         warn: (_msg, f) =>
           this.emit({
