@@ -175,7 +175,7 @@ function Picture(props: { token: string; lang: Lang; t: (k: Key) => string; lang
       </header>
       <main className="main">
         <section className="mapbox">
-          {mode === "3d" ? <Globe conn={conn} rtl={isRtl(lang)} t={t} onFail={onFail} /> : <Map2D conn={conn} setup={setup} picture={pic} t={t} />}
+          {mode === "3d" ? <Globe conn={conn} rtl={isRtl(lang)} t={t} onFail={onFail} /> : <Map2D conn={conn} setup={setup} t={t} />}
           {globeFailure && mode === "2d" && (
             <div className="notice" data-testid="nowebgl">
               {t("noWebgl")}

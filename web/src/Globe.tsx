@@ -1,17 +1,27 @@
 /**
  * The 3-D globe (CesiumJS, loaded from its own bundle as window.Cesium). Imagery is Cesium's bundled
  * Natural Earth II through TileMapServiceImageryProvider; Ion is off (empty token), no geocoder, no
- * base-layer picker: nothing is fetched from outside the machine. Pictures are drawn imperatively on
- * each frame from the server, outside React.
+ * base-layer picker: nothing is fetched from outside the machine.
+ *
+ * Built to keep up with a thousand tracks at 10 pictures/s on a software GPU (SwiftShader):
+ * - the globe draws in its own animation-frame loop, which takes the newest picture from the
+ *   connection (parsed only then: pictures are coalesced, never queued), updates the primitives and
+ *   renders once — Cesium's requestRenderMode renders only on a new picture, a camera move or a tile;
+ * - tracks are Cesium primitives updated in place (one point, label and history line per track, kept
+ *   across pictures; no Entity API and no per-picture allocation in this file); history lines convert
+ *   only the positions added since the last picture; ellipsoids are unit-sphere primitives placed,
+ *   turned and scaled by their model matrix;
+ * - a cheap scene: no MSAA, no order-independent translucency, no atmosphere, fog, sky or FXAA.
+ * Sensors, coverage, warning areas and alerts change rarely and stay entities.
  */
 import type * as CesiumNS from "cesium";
-import { useEffect, useRef } from "react";
+import { memo, useEffect, useRef } from "react";
 import type { PictureFrame, SetupFrame, WireTrack } from "../../src/server/wire.ts";
 import { ALERT_COLOR, AREA_COLOR, NATION_COLOR, SYSTEM_COLOR, TRUTH_COLOR } from "./colors.ts";
-import type { Connection } from "./connection.ts";
+import { type Connection, HISTORY_POINTS, type TrackHistory } from "./connection.ts";
 import { coverageRing, covFull, symEigen3 } from "./geo.ts";
 import type { Key } from "./i18n.ts";
-import { pictureShown } from "./perf.ts";
+import { perf, pictureShown } from "./perf.ts";
 import { textImage } from "./text-image.ts";
 
 declare global {
@@ -21,10 +31,10 @@ declare global {
   }
 }
 
-/** Only this many tracks get an uncertainty ellipsoid and a history line (the rest are points). */
+/** Only this many tracks get an uncertainty ellipsoid and a label, and a history line (the rest are points). */
 const MAX_ELLIPSOIDS = 25;
+const MAX_LABELS = 25;
 const MAX_HISTORIES = 150;
-const REDRAW_MS = 400;
 /** 95 % of a 3-D Gaussian lies within this many σ along each principal axis (√χ²₃(0.95)). */
 const K95_3D = Math.sqrt(7.815);
 
@@ -43,7 +53,22 @@ export function webglAvailable(): boolean {
   return webgl;
 }
 
-export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => string; onFail: (why: string) => void }) {
+/** What the globe keeps per track between pictures. */
+interface TrackSlot {
+  readonly point: CesiumNS.PointPrimitive;
+  color: string;
+  /** The drawing generation that last saw the track (older: the track ended). */
+  gen: number;
+  label: CesiumNS.Billboard | null;
+  line: CesiumNS.Polyline | null;
+  /** The history line's positions, oldest first; the objects are reused as the line moves on. */
+  readonly linePos: CesiumNS.Cartesian3[];
+  /** The history these positions come from, and how many of its points they have taken. */
+  hist: TrackHistory | null;
+  histTaken: number;
+}
+
+export const Globe = memo(function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => string; onFail: (why: string) => void }) {
   const ref = useRef<HTMLDivElement>(null);
   const { conn, rtl, t, onFail } = props;
   useEffect(() => {
@@ -70,6 +95,13 @@ export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => st
         requestRenderMode: true,
         showRenderLoopErrors: false,
         maximumRenderTimeChange: Number.POSITIVE_INFINITY,
+        // The loop below renders, right after it has put the newest picture in.
+        useDefaultRenderLoop: false,
+        // Multisampling and order-independent translucency multiply the per-pixel work, which is
+        // what a software GPU pays for: off (the few translucent shapes here sort well enough).
+        msaaSamples: 1,
+        orderIndependentTranslucency: false,
+        contextOptions: { webgl: { antialias: false } },
       });
     } catch (err) {
       onFail(String((err as Error)?.message ?? err));
@@ -82,21 +114,41 @@ export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => st
     scene.globe.showGroundAtmosphere = false;
     if (scene.skyAtmosphere) scene.skyAtmosphere.show = false;
     if (scene.skyBox) scene.skyBox.show = false;
+    if (scene.sun) scene.sun.show = false;
+    if (scene.moon) scene.moon.show = false;
     scene.postProcessStages.fxaa.enabled = false;
     scene.globe.maximumScreenSpaceError = 4;
+    // Nothing here picks positions from the depth buffer: skip copying it for picking every frame.
+    scene.useDepthPicking = false;
+    let failed = false;
     // A GPU that cannot draw the scene (a shader that does not compile, a lost context): go 2-D.
-    viewer.scene.renderError.addEventListener((_s: unknown, err: unknown) => onFail(String((err as Error)?.message ?? err)));
+    scene.renderError.addEventListener((_s: unknown, err: unknown) => {
+      failed = true;
+      onFail(String((err as Error)?.message ?? err));
+    });
     viewer.camera.setView({ destination: C.Cartesian3.fromDegrees(133, 33, 4_200_000) });
-    const points = scene.primitives.add(new C.PointPrimitiveCollection()) as CesiumNS.PointPrimitiveCollection;
+    const points = scene.primitives.add(new C.PointPrimitiveCollection({ blendOption: C.BlendOption.OPAQUE })) as CesiumNS.PointPrimitiveCollection;
     const lines = scene.primitives.add(new C.PolylineCollection()) as CesiumNS.PolylineCollection;
-    const boards = scene.primitives.add(new C.BillboardCollection({ scene })) as CesiumNS.BillboardCollection;
+    const boards = scene.primitives.add(new C.BillboardCollection({ scene, blendOption: C.BlendOption.TRANSLUCENT })) as CesiumNS.BillboardCollection;
     const staticSrc = new C.CustomDataSource("static");
     const alertSrc = new C.CustomDataSource("alerts");
     void viewer.dataSources.add(staticSrc);
     void viewer.dataSources.add(alertSrc);
-    const ellipsoids = new Map<string, { entity: CesiumNS.Entity; tr: WireTrack; frame: ReturnType<typeof ellipsoidFrame> }>();
+    const colors = new Map<string, CesiumNS.Color>();
     const col = (css: string, a = 1) => C.Color.fromCssColorString(css).withAlpha(a);
-    let setupSeen: SetupFrame | null = null;
+    /** One colour object per CSS colour (opaque), shared by every primitive drawn in it. */
+    const solid = (css: string) => {
+      let c = colors.get(css);
+      if (!c) colors.set(css, (c = col(css)));
+      return c;
+    };
+    /** One polyline material per colour: the collection batches lines by material. */
+    const materials = new Map<string, CesiumNS.Material>();
+    const lineMaterial = (css: string) => {
+      let m = materials.get(css);
+      if (!m) materials.set(css, (m = C.Material.fromType("Color", { color: col(css, 0.8) })));
+      return m;
+    };
     let alertKey = "";
 
     const drawSetup = (s: SetupFrame) => {
@@ -148,56 +200,160 @@ export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => st
       }
     };
 
-    const drawTracks = (p: PictureFrame) => {
-      points.removeAll();
-      lines.removeAll();
-      boards.removeAll();
-      const all: [WireTrack, string][] = [
-        ...p.tracks.map((tr) => [tr, NATION_COLOR[p.view] ?? "#fff"] as [WireTrack, string]),
-        ...p.systemTracks.map((tr) => [tr, SYSTEM_COLOR] as [WireTrack, string]),
-      ];
-      let nHist = 0;
-      for (const [tr, color] of all) {
-        const pos = C.Cartesian3.fromDegrees(tr.lon, tr.lat, tr.altM);
-        points.add({ position: pos, pixelSize: 7, color: col(color), outlineColor: C.Color.BLACK, outlineWidth: 1 });
+    const ownSlots = new Map<string, TrackSlot>();
+    const systemSlots = new Map<string, TrackSlot>();
+    const truthSlots = new Map<string, TrackSlot>();
+    const ellipsoids: CesiumNS.Primitive[] = [];
+    const pos = new C.Cartesian3();
+    const enu = new C.Matrix4();
+    const rot = new C.Matrix3();
+    const axes = new C.Matrix3();
+    const axesRowMajor = new Array<number>(9).fill(0);
+    const radii = new C.Cartesian3();
+    const labelOffset = new C.Cartesian2(14, 0);
+    let gen = 0;
+    let historiesLeft = 0;
+
+    /** The slot of a track, made on first sight; its point moved to the track. */
+    const place = (slots: Map<string, TrackSlot>, id: string, lon: number, lat: number, altM: number, color: string, size: number): TrackSlot => {
+      C.Cartesian3.fromDegrees(lon, lat, altM, undefined, pos);
+      let s = slots.get(id);
+      if (!s) {
+        s = {
+          point: points.add({ position: pos, pixelSize: size, color: solid(color), outlineColor: C.Color.BLACK, outlineWidth: size > 5 ? 1 : 0 }),
+          color,
+          gen,
+          label: null,
+          line: null,
+          linePos: [],
+          hist: null,
+          histTaken: 0,
+        };
+        slots.set(id, s);
+      } else {
+        s.point.position = pos;
+        if (s.color !== color) {
+          s.color = color;
+          s.point.color = solid(color);
+          if (s.line) s.line.material = lineMaterial(color);
+        }
+      }
+      s.gen = gen;
+      return s;
+    };
+
+    const dropLine = (s: TrackSlot) => {
+      if (s.line) lines.remove(s.line);
+      s.line = null;
+      s.hist = null;
+      s.linePos.length = 0;
+    };
+
+    /** Moves a track's history line on by the points its history gained since the last picture. */
+    const updateLine = (s: TrackSlot, h: TrackHistory) => {
+      const arr = s.linePos;
+      if (s.hist !== h) {
+        // A new line, or the history restarted (a seek back): take every point kept.
+        s.hist = h;
+        s.histTaken = h.total - h.length;
+        arr.length = 0;
+      }
+      const from = Math.max(s.histTaken, h.total - h.length);
+      if (from === h.total && s.line) return;
+      const xyz = h.xyz;
+      for (let k = from; k < h.total; k++) {
+        const c = arr.length >= HISTORY_POINTS ? (arr.shift() as CesiumNS.Cartesian3) : new C.Cartesian3();
+        const i = h.index(k);
+        C.Cartesian3.fromDegrees(xyz[i], xyz[i + 1], xyz[i + 2], undefined, c);
+        arr.push(c);
+      }
+      s.histTaken = h.total;
+      if (s.line) s.line.positions = arr;
+      else s.line = lines.add({ positions: arr, width: 2, material: lineMaterial(s.color) });
+    };
+
+    const drawList = (list: readonly WireTrack[], slots: Map<string, TrackSlot>, color: string, labels: boolean) => {
+      for (let i = 0; i < list.length; i++) {
+        const tr = list[i];
+        const s = place(slots, tr.id, tr.lon, tr.lat, tr.altM, color, 7);
         const h = conn.history.get(tr.id);
-        if (h && h.length > 1 && nHist++ < MAX_HISTORIES)
-          lines.add({ positions: C.Cartesian3.fromDegreesArrayHeights(h.flat()), width: 2, material: C.Material.fromType("Color", { color: col(color, 0.8) }) });
+        if (h && h.length > 1 && historiesLeft > 0) {
+          historiesLeft--;
+          updateLine(s, h);
+        } else if (s.line) dropLine(s);
+        if (labels && i < MAX_LABELS) {
+          if (!s.label) {
+            s.label = boards.add({ position: pos, pixelOffset: labelOffset });
+            s.label.setImage(`track:${tr.id}`, textImage(tr.id, SYSTEM_COLOR, false, 12));
+          } else s.label.position = pos;
+        } else if (s.label) {
+          boards.remove(s.label);
+          s.label = null;
+        }
       }
-      for (const tr of p.systemTracks.slice(0, MAX_ELLIPSOIDS))
-        boards.add({ position: C.Cartesian3.fromDegrees(tr.lon, tr.lat, tr.altM), image: textImage(tr.id, SYSTEM_COLOR, false, 12), pixelOffset: new C.Cartesian2(14, 0) });
-      for (const o of p.truth) points.add({ position: C.Cartesian3.fromDegrees(o.lon, o.lat, o.altM), pixelSize: 5, color: col(TRUTH_COLOR) });
+    };
+
+    /** Removes what the latest picture no longer holds. */
+    const sweep = (slots: Map<string, TrackSlot>) => {
+      for (const [id, s] of slots) {
+        if (s.gen === gen) continue;
+        points.remove(s.point);
+        dropLine(s);
+        if (s.label) boards.remove(s.label);
+        slots.delete(id);
+      }
+    };
+
+    /** Places ellipsoid primitive j (a unit sphere made once) at a track's 95 % ellipsoid. */
+    const placeEllipsoid = (j: number, tr: WireTrack) => {
+      let e = ellipsoids[j];
+      if (!e) {
+        e = scene.primitives.add(
+          new C.Primitive({
+            geometryInstances: new C.GeometryInstance({
+              geometry: new C.EllipsoidGeometry({ radii: new C.Cartesian3(1, 1, 1), slicePartitions: 16, stackPartitions: 12, vertexFormat: C.PerInstanceColorAppearance.VERTEX_FORMAT }),
+              attributes: { color: C.ColorGeometryInstanceAttribute.fromColor(col(SYSTEM_COLOR, 0.25)) },
+            }),
+            appearance: new C.PerInstanceColorAppearance({ translucent: true, closed: true }),
+            asynchronous: false,
+            allowPicking: false,
+            modelMatrix: new C.Matrix4(),
+          }),
+        ) as CesiumNS.Primitive;
+        ellipsoids[j] = e;
+      }
+      const { values, vectors } = symEigen3(covFull(tr.cov));
+      // Columns of `vectors` are the principal axes in ENU; make it a proper rotation (det +1).
+      const v = vectors;
+      const det = v[0] * (v[4] * v[8] - v[5] * v[7]) - v[1] * (v[3] * v[8] - v[5] * v[6]) + v[2] * (v[3] * v[7] - v[4] * v[6]);
+      const f = det < 0 ? -1 : 1;
+      for (let i = 0; i < 9; i++) axesRowMajor[i] = i % 3 === 2 ? f * v[i] : v[i];
+      C.Matrix3.fromRowMajorArray(axesRowMajor, axes);
+      C.Cartesian3.fromDegrees(tr.lon, tr.lat, tr.altM, undefined, pos);
+      C.Transforms.eastNorthUpToFixedFrame(pos, undefined, enu);
+      C.Matrix3.multiply(C.Matrix4.getMatrix3(enu, rot), axes, rot);
+      const r = (x: number) => Math.max(200, K95_3D * Math.sqrt(Math.max(0, x)));
+      C.Cartesian3.fromElements(r(values[0]), r(values[1]), r(values[2]), radii);
+      const m = e.modelMatrix;
+      C.Matrix4.fromRotationTranslation(rot, pos, m);
+      C.Matrix4.multiplyByScale(m, radii, m);
+      e.show = true;
+    };
+
+    const drawTracks = (p: PictureFrame) => {
+      gen++;
+      historiesLeft = MAX_HISTORIES;
+      drawList(p.tracks, ownSlots, NATION_COLOR[p.view] ?? "#fff", false);
+      drawList(p.systemTracks, systemSlots, SYSTEM_COLOR, true);
+      for (const o of p.truth) place(truthSlots, o.id, o.lon, o.lat, o.altM, TRUTH_COLOR, 5);
+      sweep(ownSlots);
+      sweep(systemSlots);
+      sweep(truthSlots);
       // Uncertainty ellipsoids (95 %) of the first system tracks, or own tracks when no fusion yet.
-      const withEllipsoid = (p.systemTracks.length ? p.systemTracks : p.tracks).slice(0, MAX_ELLIPSOIDS);
-      const keep = new Set(withEllipsoid.map((tr) => tr.id));
-      for (const [id, e] of ellipsoids)
-        if (!keep.has(id)) {
-          viewer.entities.remove(e.entity);
-          ellipsoids.delete(id);
-        }
-      for (const tr of withEllipsoid) {
-        const e = ellipsoids.get(tr.id);
-        const f = ellipsoidFrame(C, tr);
-        if (e) {
-          e.tr = tr;
-          e.frame = f;
-        } else {
-          // Callback properties make the ellipsoid a dynamic primitive, redrawn in place, instead
-          // of a static one rebuilt by a worker on every change.
-          const holder = { tr, frame: f } as { entity: CesiumNS.Entity; tr: WireTrack; frame: typeof f };
-          holder.entity = viewer.entities.add({
-            position: new C.CallbackPositionProperty(() => holder.frame.pos, false),
-            orientation: new C.CallbackProperty(() => holder.frame.q, false),
-            ellipsoid: {
-              radii: new C.CallbackProperty(() => holder.frame.radii, false),
-              material: col(SYSTEM_COLOR, 0.25),
-              slicePartitions: 16,
-              stackPartitions: 12,
-            },
-          });
-          ellipsoids.set(tr.id, holder);
-        }
-      }
+      const withEllipsoid = p.systemTracks.length ? p.systemTracks : p.tracks;
+      const n = Math.min(MAX_ELLIPSOIDS, withEllipsoid.length);
+      for (let j = 0; j < n; j++) placeEllipsoid(j, withEllipsoid[j]);
+      for (let j = n; j < ellipsoids.length; j++) ellipsoids[j].show = false;
     };
 
     // The picture the primitives hold, reported as shown once Cesium has rendered it.
@@ -207,54 +363,39 @@ export function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => st
       pictureShown(drawnT);
       drawnT = null;
     });
-    const redraw = () => {
+    let setupSeen: SetupFrame | null = null;
+    let pictureSeen = -1;
+    let raf = 0;
+    const frame = () => {
+      raf = 0;
+      if (failed) return;
+      raf = requestAnimationFrame(frame);
+      conn.flush(); // the newest picture, parsed now if it is waiting
       const s = conn.setup;
       if (s && s !== setupSeen) {
         setupSeen = s;
         drawSetup(s);
+        scene.requestRender();
       }
       const p = conn.picture;
-      if (p) {
+      if (p && conn.pictureSeq !== pictureSeen) {
+        pictureSeen = conn.pictureSeq;
+        const t0 = performance.now();
         drawTracks(p);
         drawAlerts(p);
+        perf.drawMs += performance.now() - t0;
         drawnT = p.clock.t;
+        scene.requestRender();
       }
-      scene.requestRender();
+      viewer.resize();
+      viewer.render();
     };
-    // Draw at most every REDRAW_MS: pictures may come faster than a software GPU can render them.
-    let timer: number | null = null;
-    let last = 0;
-    const schedule = () => {
-      if (timer !== null) return;
-      const wait = Math.max(0, last + REDRAW_MS - performance.now());
-      timer = window.setTimeout(() => {
-        timer = null;
-        last = performance.now();
-        redraw();
-      }, wait);
-    };
-    redraw();
-    const unsubscribe = conn.subscribe(schedule);
+    raf = requestAnimationFrame(frame);
     return () => {
-      if (timer !== null) clearTimeout(timer);
-      unsubscribe();
+      if (raf) cancelAnimationFrame(raf);
       viewer.destroy();
     };
   }, [conn, rtl, t, onFail]);
   return <div ref={ref} className="globe" data-testid="globe" />;
-}
+});
 
-/** Orientation and 95 % radii of a track's ENU position covariance, in Cesium's terms. */
-function ellipsoidFrame(C: typeof CesiumNS, tr: WireTrack): { pos: CesiumNS.Cartesian3; q: CesiumNS.Quaternion; radii: CesiumNS.Cartesian3 } {
-  const { values, vectors } = symEigen3(covFull(tr.cov));
-  const pos = C.Cartesian3.fromDegrees(tr.lon, tr.lat, tr.altM);
-  const enu = C.Matrix4.getMatrix3(C.Transforms.eastNorthUpToFixedFrame(pos), new C.Matrix3());
-  // Columns of `vectors` are the principal axes in ENU; make it a proper rotation (det +1).
-  const v = vectors.slice();
-  const det = v[0] * (v[4] * v[8] - v[5] * v[7]) - v[1] * (v[3] * v[8] - v[5] * v[6]) + v[2] * (v[3] * v[7] - v[4] * v[6]);
-  if (det < 0) for (const i of [2, 5, 8]) v[i] = -v[i];
-  const axes = new C.Matrix3(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
-  const rot = C.Matrix3.multiply(enu, axes, new C.Matrix3());
-  const r = (x: number) => Math.max(200, K95_3D * Math.sqrt(Math.max(0, x)));
-  return { pos, q: C.Quaternion.fromRotationMatrix(rot), radii: new C.Cartesian3(r(values[0]), r(values[1]), r(values[2])) };
-}
