@@ -3,8 +3,8 @@
  * time-to-impact countdown, track table, message and rejection log, reports and, for control, the
  * clock and the per-nation view switch. Language and direction follow the chosen language.
  */
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
-import type { ViewName, WireAlert, WireTrack } from "../../src/server/wire.ts";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import type { ViewName, WireAlert, WireLogEntry, WireTrack } from "../../src/server/wire.ts";
 import { Connection, signIn } from "./connection.ts";
 import { sigmaKm } from "./geo.ts";
 import { Globe, webglAvailable } from "./Globe.tsx";
@@ -185,7 +185,7 @@ function Picture(props: { token: string; lang: Lang; t: (k: Key) => string; lang
         <aside className="side">
           <AlertPanel alerts={pic?.alerts ?? []} now={now} lang={lang} t={t} />
           <TrackTable own={pic?.tracks ?? []} system={pic?.systemTracks ?? []} lang={lang} t={t} />
-          <LogPanel conn={conn} lang={lang} t={t} />
+          <LogPanel log={conn.log} t={t} />
           {isControl && <Reports reports={setup?.reports ?? []} token={props.token} t={t} />}
         </aside>
       </main>
@@ -239,27 +239,77 @@ function AlertPanel(props: { alerts: readonly WireAlert[]; now: number; lang: La
   );
 }
 
-function TrackRows(props: { tracks: readonly WireTrack[]; lang: Lang }) {
-  const { lang } = props;
+/** Rows drawn beyond the visible ones, above and below, so a scroll shows rows at once. */
+const OVERSCAN_ROWS = 8;
+
+/** The part of the track table's scroll box in view, and where each table's body starts in it. */
+interface TableView {
+  readonly top: number;
+  readonly height: number;
+  readonly rowPx: number;
+  readonly systemTop: number;
+  readonly ownTop: number;
+}
+
+/**
+ * Rows of one table, virtualised: only the rows in view (plus a few) are in the page; spacer rows keep
+ * the scroll height of all of them, so every track can be scrolled to.
+ */
+function TrackRows(props: { tracks: readonly WireTrack[]; lang: Lang; bodyTop: number; view: TableView }) {
+  const { lang, tracks, view } = props;
+  const n = tracks.length;
+  const from = Math.max(0, Math.min(n, Math.floor((view.top - props.bodyTop) / view.rowPx) - OVERSCAN_ROWS));
+  const to = Math.max(from, Math.min(n, Math.ceil((view.top + view.height - props.bodyTop) / view.rowPx) + OVERSCAN_ROWS));
+  const rows = [];
+  for (let i = from; i < to; i++) {
+    const tr = tracks[i];
+    rows.push(
+      <tr key={tr.id} data-testid="track-row">
+        <td dir="ltr">{tr.id}</td>
+        <td>{formatNumber(lang, tr.altM / 1000, 1)}</td>
+        <td>{formatNumber(lang, tr.speedMps)}</td>
+        <td>{formatNumber(lang, tr.climbMps)}</td>
+        <td>{formatNumber(lang, sigmaKm(tr.cov), 2)}</td>
+        <td dir="ltr">{tr.sources.join(" ")}</td>
+        <td>{tr.phase}</td>
+      </tr>,
+    );
+  }
   return (
     <>
-      {props.tracks.slice(0, 60).map((tr) => (
-        <tr key={tr.id} data-testid="track-row">
-          <td dir="ltr">{tr.id}</td>
-          <td>{formatNumber(lang, tr.altM / 1000, 1)}</td>
-          <td>{formatNumber(lang, tr.speedMps)}</td>
-          <td>{formatNumber(lang, tr.climbMps)}</td>
-          <td>{formatNumber(lang, sigmaKm(tr.cov), 2)}</td>
-          <td dir="ltr">{tr.sources.join(" ")}</td>
-          <td>{tr.phase}</td>
-        </tr>
-      ))}
+      {from > 0 && <tr className="spacer" aria-hidden="true" style={{ height: from * view.rowPx }} />}
+      {rows}
+      {to < n && <tr className="spacer" aria-hidden="true" style={{ height: (n - to) * view.rowPx }} />}
     </>
   );
 }
 
-function TrackTable(props: { own: readonly WireTrack[]; system: readonly WireTrack[]; lang: Lang; t: (k: Key) => string }) {
+const TrackTable = memo(function TrackTable(props: { own: readonly WireTrack[]; system: readonly WireTrack[]; lang: Lang; t: (k: Key) => string }) {
   const { t } = props;
+  const box = useRef<HTMLElement>(null);
+  const systemBody = useRef<HTMLTableSectionElement>(null);
+  const ownBody = useRef<HTMLTableSectionElement>(null);
+  const [view, setView] = useState<TableView>({ top: 0, height: 400, rowPx: 19, systemTop: 0, ownTop: 0 });
+  const measure = useCallback(() => {
+    const el = box.current;
+    if (!el) return;
+    const boxTop = el.getBoundingClientRect().top - el.scrollTop;
+    const topOf = (b: HTMLTableSectionElement | null) => (b ? b.getBoundingClientRect().top - boxTop : 0);
+    const row = el.querySelector<HTMLTableRowElement>("tr[data-testid=track-row]");
+    const rowPx = row ? row.getBoundingClientRect().height || 19 : 19;
+    const next: TableView = { top: el.scrollTop, height: el.clientHeight, rowPx, systemTop: topOf(systemBody.current), ownTop: topOf(ownBody.current) };
+    setView((v) =>
+      v.top === next.top && v.height === next.height && v.rowPx === next.rowPx && v.systemTop === next.systemTop && v.ownTop === next.ownTop ? v : next,
+    );
+  }, []);
+  // Where the bodies start moves only when a table appears or the first one changes length.
+  const hasOwn = props.own.length > 0;
+  const nSystem = props.system.length;
+  useLayoutEffect(measure, [measure, hasOwn, nSystem]);
+  useEffect(() => {
+    window.addEventListener("resize", measure);
+    return () => window.removeEventListener("resize", measure);
+  }, [measure]);
   const head = (
     <tr>
       <th>{t("id")}</th>
@@ -272,7 +322,7 @@ function TrackTable(props: { own: readonly WireTrack[]; system: readonly WireTra
     </tr>
   );
   return (
-    <section className="panel tracks" data-testid="track-table">
+    <section className="panel tracks" data-testid="track-table" ref={box} onScroll={measure}>
       <h2>
         {t("tracks")} ({formatNumber(props.lang, props.own.length)} / {formatNumber(props.lang, props.system.length)})
       </h2>
@@ -281,8 +331,8 @@ function TrackTable(props: { own: readonly WireTrack[]; system: readonly WireTra
         <table>
           <caption>{t("systemTracks")}</caption>
           <thead>{head}</thead>
-          <tbody>
-            <TrackRows tracks={props.system} lang={props.lang} />
+          <tbody ref={systemBody}>
+            <TrackRows tracks={props.system} lang={props.lang} bodyTop={view.systemTop} view={view} />
           </tbody>
         </table>
       )}
@@ -290,19 +340,19 @@ function TrackTable(props: { own: readonly WireTrack[]; system: readonly WireTra
         <table>
           <caption>{t("ownTracks")}</caption>
           <thead>{head}</thead>
-          <tbody>
-            <TrackRows tracks={props.own} lang={props.lang} />
+          <tbody ref={ownBody}>
+            <TrackRows tracks={props.own} lang={props.lang} bodyTop={view.ownTop} view={view} />
           </tbody>
         </table>
       )}
     </section>
   );
-}
+});
 
-function LogPanel(props: { conn: Connection; lang: Lang; t: (k: Key) => string }) {
+const LogPanel = memo(function LogPanel(props: { log: readonly WireLogEntry[]; t: (k: Key) => string }) {
   const { t } = props;
   const [onlyRejected, setOnlyRejected] = useState(false);
-  const entries = props.conn.log.filter((e) => !onlyRejected || e.rejected).slice(-80).reverse();
+  const entries = props.log.filter((e) => !onlyRejected || e.rejected).slice(-80).reverse();
   return (
     <section className="panel log" data-testid="log-panel">
       <h2>{t("log")}</h2>
@@ -319,7 +369,7 @@ function LogPanel(props: { conn: Connection; lang: Lang; t: (k: Key) => string }
       </ul>
     </section>
   );
-}
+});
 
 function Reports(props: { reports: readonly { name: string; url: string }[]; token: string; t: (k: Key) => string }) {
   const { t } = props;

@@ -259,8 +259,14 @@ export function translator(lang: Lang): (k: Key) => string {
 }
 
 /** Numbers in the language's own digits where that is the custom (Arabic-Indic for Arabic). */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 export function formatNumber(lang: Lang, n: number, digits = 0): string {
-  return new Intl.NumberFormat(lang === "ar" ? "ar-EG" : lang, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
+  // Making a NumberFormat costs far more than using one: one per language and digit count.
+  const key = `${lang}|${digits}`;
+  let f = numberFormats.get(key);
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(lang === "ar" ? "ar-EG" : lang, { maximumFractionDigits: digits, minimumFractionDigits: digits })));
+  return f.format(n);
 }
 
 /** T−mm:ss (or h:mm:ss) for a duration in seconds. */
