@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   leafHash,
+  leafHashOfText,
   MAX_BATCH,
   merkleTree,
   nodeHash,
@@ -71,6 +72,19 @@ function* bitFlips(b: Buffer): Generator<Buffer> {
 }
 
 describe("Merkle batch tree", () => {
+  it("hashes leaves as SHA-256(0x00 ‖ data) and nodes as SHA-256(0x01 ‖ left ‖ right)", () => {
+    const sha = (...parts: Uint8Array[]) => {
+      const h = createHash("sha256");
+      for (const p of parts) h.update(p);
+      return h.digest();
+    };
+    const text = "héllo, 世界 \u0000 ✓";
+    expect(leafHash(Buffer.from(text)).equals(sha(Buffer.from([0]), Buffer.from(text)))).toBe(true);
+    expect(leafHashOfText(text).equals(leafHash(Buffer.from(text, "utf8")))).toBe(true);
+    const [a, b] = leaves(2);
+    expect(nodeHash(a, b).equals(sha(Buffer.from([1]), a, b))).toBe(true);
+  });
+
   it("every leaf's path leads to the RFC 9162 root, for every batch size up to 70 and a few larger", () => {
     for (const n of [...Array.from({ length: 70 }, (_, i) => i + 1), 127, 128, 129, 500, MAX_BATCH]) {
       const ls = leaves(n);

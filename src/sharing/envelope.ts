@@ -22,7 +22,7 @@ import { canonicalJson } from "../core/canonical-json.ts";
 import { NATIONS, type NationCode } from "../world/nation.ts";
 import {
   HASH_BYTES,
-  leafHash,
+  leafHashOfText,
   MAX_BATCH,
   MAX_PATH,
   merkleTree,
@@ -138,7 +138,7 @@ function canonicalText(header: EnvelopeHeader, label: SecurityLabel, payload: un
 
 /** The leaf hash of an envelope's signed bytes. Throws TypeError on non-JSON values. */
 export function envelopeLeaf(header: EnvelopeHeader, label: SecurityLabel, payload: unknown): Buffer {
-  return leafHash(Buffer.from(DOMAIN + canonicalText(header, label, payload), "utf8"));
+  return leafHashOfText(DOMAIN + canonicalText(header, label, payload));
 }
 
 /** An envelope ready to be signed with others: its parts, their canonical JSON and leaf hash. */
@@ -163,7 +163,7 @@ export function signable<P>(
 ): SignableEnvelope<P> {
   const h: EnvelopeHeader = { ...header, keyId: key.keyId };
   const canonical = canonicalText(h, label, payload);
-  return { header: h, label, payload, canonical, leaf: leafHash(Buffer.from(DOMAIN + canonical, "utf8")) };
+  return { header: h, label, payload, canonical, leaf: leafHashOfText(DOMAIN + canonical) };
 }
 
 /** A signed envelope and its wire bytes. */

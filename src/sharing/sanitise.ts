@@ -5,26 +5,65 @@
 
 /** Deep copy of `payload` without the fields named by `paths`. */
 export function sanitise<T>(payload: T, paths: readonly string[]): T {
-  const copy = structuredClone(payload);
-  for (const p of paths) removePath(copy, p.split("."));
+  let copy: T;
+  try {
+    copy = plainCopy(payload, 0);
+  } catch (err) {
+    if (err !== TOO_DEEP) throw err;
+    copy = structuredClone(payload); // cycles or very deep values: the general algorithm
+  }
+  for (const p of paths) removePath(copy, stepsOf(p), 0);
   return copy;
 }
 
-function removePath(node: unknown, steps: readonly string[]): void {
-  if (node === null || typeof node !== "object" || steps.length === 0) return;
-  const [step, ...rest] = steps;
+const TOO_DEEP = new RangeError("too deep for a plain copy");
+
+/**
+ * Deep copy of JSON-shaped data (what a validated payload is); anything else (class instances,
+ * typed arrays, dates) through structuredClone. Several times faster than structuredClone on the
+ * sender's hot path.
+ */
+function plainCopy<T>(v: T, depth: number): T {
+  if (v === null || typeof v !== "object") return v;
+  if (depth > 64) throw TOO_DEEP;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = plainCopy(v[i], depth + 1);
+    return out as T;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = plainCopy((v as Record<string, unknown>)[k], depth + 1);
+  return out as T;
+}
+
+/** A field path split into steps (memoised: policies name few paths, used for every message). */
+const splitPaths = new Map<string, readonly string[]>();
+function stepsOf(path: string): readonly string[] {
+  let steps = splitPaths.get(path);
+  if (!steps) {
+    steps = path.split(".");
+    if (splitPaths.size < 1024) splitPaths.set(path, steps);
+  }
+  return steps;
+}
+
+function removePath(node: unknown, steps: readonly string[], at: number): void {
+  if (node === null || typeof node !== "object" || at >= steps.length) return;
+  const step = steps[at];
   const isArray = step.endsWith("[]");
   const key = isArray ? step.slice(0, -2) : step;
   const obj = node as Record<string, unknown>;
   if (!Object.hasOwn(obj, key)) return;
-  if (rest.length === 0) {
+  if (at === steps.length - 1) {
     delete obj[key];
     return;
   }
   const child = obj[key];
   if (isArray) {
-    if (Array.isArray(child)) for (const el of child) removePath(el, rest);
-  } else removePath(child, rest);
+    if (Array.isArray(child)) for (const el of child) removePath(el, steps, at + 1);
+  } else removePath(child, steps, at + 1);
 }
 
 /** True when any of `paths` is present in `payload` (used by tests and by the receiver's audit). */
