@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../../core/errors.ts";
 import {
@@ -91,6 +91,13 @@ export interface NatsClusterOptions {
   readonly removeDirOnStop?: boolean;
   /** Milliseconds to wait for a server to become ready (default 15 s). */
   readonly readyTimeoutMs?: number;
+  /**
+   * GOMAXPROCS of each server (default: $GOMAXPROCS when set, else the machine's cores divided by
+   * the number of servers, at least 1). Every server here shares one machine: with Go's default (all
+   * cores each) the idle schedulers of four servers spin against each other, which on 2 cores cost
+   * about a third of the servers' CPU per message in the sharing-nats benchmark.
+   */
+  readonly goMaxProcs?: number;
 }
 
 type Role = "hub" | string;
@@ -104,6 +111,7 @@ export class NatsCluster {
   private readonly bin: string;
   private readonly removeDir: boolean;
   private readonly readyTimeoutMs: number;
+  private readonly goMaxProcs: string;
 
   private constructor(opts: NatsClusterOptions, dir: string, ports: NatsPorts, removeDir: boolean) {
     this.dir = dir;
@@ -111,6 +119,11 @@ export class NatsCluster {
     this.bin = natsServerBinary();
     this.removeDir = removeDir;
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 15_000;
+    const servers = opts.topology.nations.length + 1;
+    this.goMaxProcs = String(
+      opts.goMaxProcs ??
+        (process.env.GOMAXPROCS || Math.max(1, Math.floor(availableParallelism() / servers))),
+    );
     this.configs = generateNatsConfigs(opts.topology, { ports, storeRoot: join(dir, "store") });
     writeFileSync(join(dir, "hub.conf"), this.configs.hub, { mode: 0o600 });
     for (const [n, c] of Object.entries(this.configs.leaves))
@@ -164,6 +177,11 @@ export class NatsCluster {
 
   isRunning(role: Role): boolean {
     return this.procs.has(role);
+  }
+
+  /** Process id of the hub ("hub") or a nation's leaf, while it runs (benchmarks read its CPU time). */
+  pid(role: Role): number | undefined {
+    return this.procs.get(role)?.pid;
   }
 
   async startHub(): Promise<void> {
@@ -222,7 +240,10 @@ export class NatsCluster {
     if (this.procs.has(role)) throw new Error(`${role} is already running`);
     installExitHook();
     const log = openSync(join(this.dir, `${role === "hub" ? "hub" : `leaf-${role}`}.log`), "a");
-    const child = spawn(this.bin, ["-c", conf], { stdio: ["ignore", log, log] });
+    const child = spawn(this.bin, ["-c", conf], {
+      stdio: ["ignore", log, log],
+      env: { ...process.env, GOMAXPROCS: this.goMaxProcs },
+    });
     live.add(child);
     this.procs.set(role, child);
     child.on("exit", () => {

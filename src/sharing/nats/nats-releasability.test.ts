@@ -6,6 +6,7 @@
 import { jetstream } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BatchPublisher } from "../batch-publisher.ts";
 import { type Envelope, encodeEnvelope, messageId, signEnvelope } from "../envelope.ts";
 import { generateSigningKey, pinnedFrom } from "../keys.ts";
 import { makeLabel } from "../label.ts";
@@ -19,7 +20,7 @@ import { shareSubject, TransportRefusedError } from "../transport.ts";
 import type { NatsCluster } from "./cluster.ts";
 import { HUB_JS_DOMAIN } from "./config.ts";
 import { nodeTransport, startDefaultCluster, waitFor } from "./nats-test-support.ts";
-import type { NatsTransport } from "./nats-transport.ts";
+import type { NatsInboundMessage, NatsTransport } from "./nats-transport.ts";
 
 let cluster: NatsCluster;
 let policy: Policy;
@@ -218,6 +219,82 @@ describe("releasability with the application checks on", () => {
     expect(second.accepted).toBe(true);
     expect(receiver.counters()["not-releasable"]).toBe(1);
     await (await jpnIn.sub).unsubscribe();
+  });
+});
+
+describe("batch-signed items over NATS", () => {
+  it("one NATS message per item and destination, own subject and Nats-Msg-Id; JPN gets only its own", async () => {
+    const usaRx = receiverFor("USA", true);
+    const jpnRx = receiverFor("JPN", true);
+    const seen: Record<string, { subject: string; msgId?: string; accepted: boolean }[]> = {
+      USA: [],
+      JPN: [],
+    };
+    // Fresh nodes (fresh durable consumers): they read the inboxes from the start, in stream order.
+    const usaB = await nodeTransport(cluster, "USA", "usa-batch");
+    const jpnB = await nodeTransport(cluster, "JPN", "jpn-batch");
+    const subs = await Promise.all(
+      (
+        [
+          ["USA", usaB, usaRx],
+          ["JPN", jpnB, jpnRx],
+        ] as const
+      ).map(([n, t, rx]) =>
+        t.subscribeInbox((m) => {
+          // Earlier tests' messages are in the inboxes too: this sender's only.
+          const msgId = (m as NatsInboundMessage).msgId;
+          if (msgId?.startsWith("KOR.kor-batch."))
+            seen[n].push({ subject: m.subject, msgId, accepted: rx.receive(m.subject, m.data).accepted });
+          m.ack();
+        }),
+      ),
+    );
+    const ours = (n: "USA" | "JPN") => seen[n];
+    try {
+      const sender = new Sender({ policy, key: keys.KOR, nodeId: "kor-batch", clock });
+      const publisher = new BatchPublisher(sender, kor);
+      const tri = makeLabel(policy, "SECRET", ["KOR", "USA", "JPN"]);
+      const bi = makeLabel(policy, "SECRET", ["KOR", "USA"]);
+      const track = (n: string, u: number) => ({
+        ...examplePayload("BallisticTrack", "KOR"),
+        trackNumber: n,
+        updateSequence: u,
+      });
+      // Submitted in one turn: one batch per destination.
+      const sent = (
+        await Promise.all(
+          Array.from({ length: 12 }, (_, k) =>
+            publisher.send("BallisticTrack", track(k % 2 ? "B1" : "T1", k), k % 2 ? bi : tri),
+          ),
+        )
+      ).flat();
+      expect(sender.stats.batches).toBe(2);
+      expect(sent.filter((o) => o.destination === "USA")).toHaveLength(12);
+      expect(sent.filter((o) => o.destination === "JPN")).toHaveLength(6);
+      await waitFor(
+        () => ours("USA").length >= 12 && ours("JPN").length >= 6,
+        10_000,
+        "the batch at USA and JPN",
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      for (const n of ["USA", "JPN"] as const) {
+        const mine = sent.filter((o) => o.destination === n);
+        expect(ours(n).map((x) => x.msgId)).toEqual(mine.map((o) => o.msgId));
+        expect(ours(n).map((x) => x.subject)).toEqual(
+          mine.map(() => shareSubject("KOR", n, "BallisticTrack")),
+        );
+        expect(ours(n).every((x) => x.accepted)).toBe(true);
+      }
+      // Only the trilateral items reached Japan, and each receiver verified one signature.
+      expect(new Set(sent.filter((o) => o.destination === "JPN").map((o) => o.envelope.label))).toEqual(
+        new Set([tri]),
+      );
+      expect(usaRx.verifiedRoots.misses).toBe(1);
+      expect(jpnRx.verifiedRoots.misses).toBe(1);
+    } finally {
+      await Promise.all(subs.map((s) => s.unsubscribe()));
+      await Promise.all([usaB.close(), jpnB.close()]);
+    }
   });
 });
 
