@@ -100,6 +100,50 @@ describe("impact prediction", () => {
     expect(spread[1]).toBeLessThan(spread[0] / 2);
   });
 
+  it("a converged track is predicted from the checked surrogate: a fraction of the flights, the same statistics", () => {
+    const t = flight.burnoutT + 60;
+    const x = truthAt(t);
+    const P = diagP(300, 5);
+    const opts = { samples: 200, betaKgM2: beta } as const;
+    const fast = predictImpact(x, P, t, { ...opts, rng: new Rng("same") })!;
+    const full = predictImpact(x, P, t, { ...opts, rng: new Rng("same"), method: "monte-carlo" })!;
+    expect(fast.method).toBe("surrogate");
+    expect(full.method).toBe("monte-carlo");
+    expect(fast.flights).toBeLessThan(50);
+    expect(full.flights).toBe(200);
+    // Same draws: the two agree far inside Monte Carlo's own scatter (≈ 0.07 σ for the mean).
+    const sigma = Math.sqrt(full.covEnM2[0] + full.covEnM2[2]);
+    const dMean = geodesicInverse(
+      fast.impact.lat,
+      fast.impact.lon,
+      full.impact.lat,
+      full.impact.lon,
+    ).distanceM;
+    expect(dMean / sigma).toBeLessThan(0.01);
+    expect(fast.ellipse.semiMajorM / full.ellipse.semiMajorM).toBeCloseTo(1, 2);
+    expect(fast.ellipse.semiMinorM / full.ellipse.semiMinorM).toBeCloseTo(1, 1);
+    expect(Math.abs(fast.tImpact - full.tImpact)).toBeLessThan(0.05);
+    expect(fast.sampleCount).toBe(full.sampleCount);
+    let worst = 0;
+    for (let i = 0; i < fast.sampleCount; i++) {
+      const d = geodesicInverse(
+        fast.samples[2 * i],
+        fast.samples[2 * i + 1],
+        full.samples[2 * i],
+        full.samples[2 * i + 1],
+      ).distanceM;
+      worst = Math.max(worst, d);
+    }
+    expect(worst / sigma).toBeLessThan(0.1);
+  });
+
+  it("falls back to flying every sample when the surrogate fails its check (very uncertain, just after burnout)", () => {
+    const t = flight.burnoutT + 5;
+    const pred = predictImpact(truthAt(t), diagP(3000, 60), t, { rng: new Rng(1), samples: 200 })!;
+    expect(pred.method).toBe("monte-carlo");
+    expect(pred.flights).toBeGreaterThan(200);
+  });
+
   it("refuses a malformed state and returns null for an object that never comes down", () => {
     expect(() => predictImpact([1, 2, 3], [1], 0, { rng: new Rng(1) })).toThrow(/6 or 7/);
     const r = 7.0e6;

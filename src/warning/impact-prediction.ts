@@ -4,19 +4,43 @@
  * J2, Earth rotation and, below 150 km, drag with the reentry vehicle's ballistic coefficient. The
  * impact points give the mean impact, the 2-D impact covariance on the local tangent plane, the
  * p-probability ellipse and the time of impact; the samples themselves give the probability of impact
- * in any area (see area-probability.ts), which an ellipse alone cannot do for irregular coasts.
+ * in any area (see threat-areas.ts), which an ellipse alone cannot do for irregular coasts.
  *
  * Monte Carlo rather than an unscented transform because early in flight the map from state to impact
  * point is strongly non-linear (a 10 m/s velocity error at burnout moves an IRBM impact by tens of km
- * along track), and warnings need tail probabilities, not just two moments.
+ * along track), and warnings need tail probabilities, not just two moments. Once a track has
+ * converged the map is nearly quadratic over the state's uncertainty, and a surrogate fitted from 15
+ * flights and checked against 4 more gives the same samples for a tenth of the cost
+ * (impact-surrogate.ts); Monte Carlo remains whenever that check fails.
  */
 
 import { ecefToEnu, ecefToGeodetic, geodeticToEcef } from "../core/geodesy.ts";
 import { cholesky } from "../core/matrix.ts";
 import type { Rng } from "../core/rng.ts";
 import { BallisticModel } from "../tracking/models/ballistic.ts";
-import { ATMOSPHERE, airDensity, EARTH_WGS84, surfaceHeight } from "../world/flight-model.ts";
 import type { GeoPoint, ImpactEllipse } from "./alert.ts";
+import { FlightWork, flyToGround } from "./fly-to-ground.ts";
+import {
+  type CurveAxis,
+  fitImpactSurrogate,
+  OUT,
+  type SampleFlight,
+  VALIDATION_FLIGHTS,
+  validateSurrogate,
+} from "./impact-surrogate.ts";
+
+/** Sample coordinates: six state axes and β (drawn when the state has none, else the state's 7th). */
+const D = 7;
+/** A sampled β is never below this fraction of the nominal. */
+const BETA_FLOOR_FRACTION = 0.2;
+/** The prediction model: the tracker's, with drag and β, without process noise (stateless in use). */
+const MODEL = new BallisticModel({ drag: true, qAccel: 0 });
+const WORK = new FlightWork(D);
+/**
+ * Fewest samples for which the surrogate is tried: it costs ≈ 45 flights (fit and check) for a 6-state,
+ * so below about twice that, flying every sample costs little more.
+ */
+const SURROGATE_MIN_SAMPLES = 100;
 
 export interface ImpactPredictionOptions {
   readonly rng: Rng;
@@ -30,6 +54,11 @@ export interface ImpactPredictionOptions {
   readonly betaRelSigma?: number;
   /** Give up on a sample that has not come down within this time, s (default 7,200). */
   readonly maxFlightS?: number;
+  /**
+   * "auto" (default): the checked quadratic surrogate when it holds, else Monte Carlo;
+   * "monte-carlo": fly every sample.
+   */
+  readonly method?: "auto" | "monte-carlo";
 }
 
 export interface ImpactPrediction {
@@ -46,6 +75,10 @@ export interface ImpactPrediction {
   readonly samples: Float64Array;
   /** Samples that reached the ground (the rest flew beyond maxFlightS: escape or error). */
   readonly sampleCount: number;
+  /** How the samples' impacts were found (see impact-surrogate.ts; absent in hand-made predictions). */
+  readonly method?: "surrogate" | "monte-carlo";
+  /** Trajectories flown to the ground: the cost of the prediction. */
+  readonly flights?: number;
 }
 
 /** √χ²₂(p): the Mahalanobis radius of the p-probability ellipse of a 2-D Gaussian. */
@@ -53,99 +86,15 @@ export function ellipseScale(p: number): number {
   return Math.sqrt(-2 * Math.log(1 - p));
 }
 
-const VACUUM_STEP_S = 20;
-
-/**
- * Flies one ballistic state (ECEF, 6 or 7 with β) from time t to the ground; returns the impact time
- * and writes the impact ECEF position into `out`, or returns NaN if it does not come down in time.
- * RK4 with steps that shrink in the atmosphere with the drag time constant 2β/(ρ|v|), and a final
- * bisection of the step that crosses the ground.
- */
-export function flyToGround(
-  model: BallisticModel,
-  x0: ArrayLike<number>,
-  t0: number,
-  maxFlightS: number,
-  out: Float64Array,
-  work: Float64Array[] = makeWork(model.dim),
-): number {
-  const n = model.dim;
-  const [y, k1, k2, k3, k4, tmp, prev] = work;
-  for (let i = 0; i < n; i++) y[i] = x0[i];
-  let t = t0;
-  let h = surfaceHeight(EARTH_WGS84, y[0], y[1], y[2]);
-  if (h <= 0) {
-    out.set(y.subarray(0, 3));
-    return t;
-  }
-  const beta = n === 7 ? Math.max(y[6], 50) : Number.POSITIVE_INFINITY;
-  while (t - t0 < maxFlightS) {
-    const v = Math.hypot(y[3], y[4], y[5]);
-    let dt = VACUUM_STEP_S;
-    if (h < ATMOSPHERE.topM) {
-      const rho = airDensity(h);
-      const tau = rho > 0 && Number.isFinite(beta) ? (2 * beta) / (rho * v) : Number.POSITIVE_INFINITY;
-      dt = Math.min(2, 0.1 * tau);
-    }
-    // Never step more than ~a fifth of the remaining height at the current sink rate.
-    const sink = -(y[0] * y[3] + y[1] * y[4] + y[2] * y[5]) / Math.hypot(y[0], y[1], y[2]);
-    if (sink > 0) dt = Math.min(dt, Math.max(0.01, (0.2 * h) / sink + 0.05));
-    prev.set(y);
-    rk4(model, y, dt, k1, k2, k3, k4, tmp);
-    const hNew = surfaceHeight(EARTH_WGS84, y[0], y[1], y[2]);
-    if (hNew <= 0) {
-      // Bisect the crossing step for the time at which the height is zero (to 1 ms).
-      let lo = 0;
-      let hi = dt;
-      while (hi - lo > 1e-3) {
-        const mid = 0.5 * (lo + hi);
-        y.set(prev);
-        rk4(model, y, mid, k1, k2, k3, k4, tmp);
-        if (surfaceHeight(EARTH_WGS84, y[0], y[1], y[2]) > 0) lo = mid;
-        else hi = mid;
-      }
-      y.set(prev);
-      rk4(model, y, hi, k1, k2, k3, k4, tmp);
-      out[0] = y[0];
-      out[1] = y[1];
-      out[2] = y[2];
-      return t + hi;
-    }
-    t += dt;
-    h = hNew;
-  }
-  return Number.NaN;
-}
-
-function makeWork(n: number): Float64Array[] {
-  return Array.from({ length: 7 }, () => new Float64Array(n));
-}
-
-function rk4(
-  model: BallisticModel,
-  y: Float64Array,
-  dt: number,
-  k1: Float64Array,
-  k2: Float64Array,
-  k3: Float64Array,
-  k4: Float64Array,
-  tmp: Float64Array,
-): void {
-  const n = model.dim;
-  model.derivative(y, k1);
-  for (let i = 0; i < n; i++) tmp[i] = y[i] + 0.5 * dt * k1[i];
-  model.derivative(tmp, k2);
-  for (let i = 0; i < n; i++) tmp[i] = y[i] + 0.5 * dt * k2[i];
-  model.derivative(tmp, k3);
-  for (let i = 0; i < n; i++) tmp[i] = y[i] + dt * k3[i];
-  model.derivative(tmp, k4);
-  for (let i = 0; i < n; i++) y[i] += (dt / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
-}
-
 /**
  * Predicts the impact of a ballistic object from its state x (ECEF position and velocity, optionally
  * β as a 7th element) and covariance P (dim × dim) at time t. Returns null when no sample comes down
  * (an orbit, or a state so uncertain that nothing useful can be said).
+ *
+ * The samples' impacts come from the quadratic surrogate of impact-surrogate.ts when it passes its
+ * check against real flights (a converged track: ~19 flights instead of `samples`), else from flying
+ * every sample. Either way the samples are the same seeded draws, so the method changes the cost, not
+ * the statistics (beyond the surrogate's checked error of a tenth of the spread).
  */
 export function predictImpact(
   x: ArrayLike<number>,
@@ -160,33 +109,82 @@ export function predictImpact(
   const maxFlight = options.maxFlightS ?? 7200;
   const betaNominal = options.betaKgM2 ?? 5000;
   const betaRel = options.betaRelSigma ?? 0.3;
-  const model = new BallisticModel({ drag: true, qAccel: 0 });
   const L = new Float64Array(dimIn * dimIn);
   if (!cholesky(Float64Array.from(P), dimIn, L)) {
     // Not positive definite (numerically): fall back to the diagonal rather than refuse to warn.
     for (let i = 0; i < dimIn; i++) L[i * dimIn + i] = Math.sqrt(Math.max(P[i * dimIn + i], 0));
   }
+  // Every sample's coordinates u (D = 7: the state's dimIn normals, then the β draw of a 6-state),
+  // drawn in the same order whichever method flies them. The β coordinate is stored clamped, so
+  // u ↦ state is the same smooth map for the surrogate and for Monte Carlo.
   const rng = options.rng;
-  const z = new Float64Array(dimIn);
-  const xs = new Float64Array(7);
-  const hit = new Float64Array(3);
-  const work = makeWork(7);
-  const impactsEcef: number[] = [];
-  const times: number[] = [];
+  const u = new Float64Array(nSamples * D);
+  const betaFloorU = betaRel > 0 ? (BETA_FLOOR_FRACTION - 1) / betaRel : 0;
   for (let s = 0; s < nSamples; s++) {
-    for (let i = 0; i < dimIn; i++) z[i] = rng.normal();
+    for (let i = 0; i < dimIn; i++) u[s * D + i] = rng.normal();
+    if (dimIn === 6) u[s * D + 6] = Math.max(betaFloorU, rng.normal());
+  }
+  const xs = new Float64Array(D);
+  const hit = new Float64Array(3);
+  const fly: SampleFlight = (uu, off, out) => {
     for (let i = 0; i < dimIn; i++) {
       let acc = x[i];
-      for (let j = 0; j <= i; j++) acc += L[i * dimIn + j] * z[j];
+      for (let j = 0; j <= i; j++) acc += L[i * dimIn + j] * uu[off + j];
       xs[i] = acc;
     }
-    if (dimIn === 6) xs[6] = betaNominal * Math.max(0.2, 1 + betaRel * rng.normal());
-    const tImp = flyToGround(model, xs, t, maxFlight, hit, work);
-    if (!Number.isFinite(tImp)) continue;
-    impactsEcef.push(hit[0], hit[1], hit[2]);
-    times.push(tImp);
+    if (dimIn === 6) xs[6] = betaNominal * (1 + betaRel * uu[off + 6]);
+    const tImp = flyToGround(MODEL, xs, t, maxFlight, hit, WORK);
+    if (!Number.isFinite(tImp)) return false;
+    out[0] = hit[0];
+    out[1] = hit[1];
+    out[2] = hit[2];
+    out[3] = tImp;
+    return true;
+  };
+
+  // Impacts: x, y, z, t per sample that came down.
+  const impacts = new Float64Array(nSamples * OUT);
+  let m = 0;
+  let flights = 0;
+  let method: "surrogate" | "monte-carlo" = "monte-carlo";
+  if ((options.method ?? "auto") === "auto" && nSamples >= SURROGATE_MIN_SAMPLES) {
+    const active = new Uint8Array(dimIn);
+    for (let j = 0; j < dimIn; j++) for (let i = j; i < dimIn; i++) if (L[i * dimIn + j] !== 0) active[j] = 1;
+    let curve: CurveAxis | undefined;
+    if (dimIn === 6 && betaRel > 0) {
+      // β's own axis: interpolated in ln β over the range the samples drew.
+      let uMin = Number.POSITIVE_INFINITY;
+      let uMax = Number.NEGATIVE_INFINITY;
+      for (let s = 0; s < nSamples; s++) {
+        uMin = Math.min(uMin, u[s * D + 6]);
+        uMax = Math.max(uMax, u[s * D + 6]);
+      }
+      curve = {
+        g: (v) => Math.log(1 + betaRel * v),
+        gInverse: (g) => (Math.exp(g) - 1) / betaRel,
+        uMin,
+        uMax,
+      };
+    }
+    const fit = fitImpactSurrogate({ n: dimIn, active, curve }, fly);
+    if (fit) {
+      flights += fit.flights + VALIDATION_FLIGHTS;
+      if (validateSurrogate(fit.surrogate, u, nSamples, fly)) {
+        for (let s = 0; s < nSamples; s++) fit.surrogate.evaluate(u, s * D, impacts, s * OUT);
+        m = nSamples;
+        method = "surrogate";
+      }
+    }
   }
-  const m = times.length;
+  if (method === "monte-carlo") {
+    const one = new Float64Array(OUT);
+    for (let s = 0; s < nSamples; s++) {
+      flights++;
+      if (!fly(u, s * D, one)) continue;
+      impacts.set(one, m * OUT);
+      m++;
+    }
+  }
   if (m < Math.max(8, nSamples / 4)) return null;
 
   // Mean impact: average ECEF, put back on the ellipsoid.
@@ -194,9 +192,9 @@ export function predictImpact(
   let my = 0;
   let mz = 0;
   for (let i = 0; i < m; i++) {
-    mx += impactsEcef[3 * i];
-    my += impactsEcef[3 * i + 1];
-    mz += impactsEcef[3 * i + 2];
+    mx += impacts[OUT * i];
+    my += impacts[OUT * i + 1];
+    mz += impacts[OUT * i + 2];
   }
   const g = ecefToGeodetic(mx / m, my / m, mz / m);
   const ref = geodeticToEcef(g.lat, g.lon, 0);
@@ -211,9 +209,9 @@ export function predictImpact(
   const es = new Float64Array(m);
   const ns = new Float64Array(m);
   for (let i = 0; i < m; i++) {
-    pt[0] = impactsEcef[3 * i];
-    pt[1] = impactsEcef[3 * i + 1];
-    pt[2] = impactsEcef[3 * i + 2];
+    pt[0] = impacts[OUT * i];
+    pt[1] = impacts[OUT * i + 1];
+    pt[2] = impacts[OUT * i + 2];
     ecefToEnu(pt, ref, g.lat, g.lon, enu);
     es[i] = enu[0];
     ns[i] = enu[1];
@@ -237,10 +235,10 @@ export function predictImpact(
   en /= d;
   nn /= d;
   let tMean = 0;
-  for (const ti of times) tMean += ti;
+  for (let i = 0; i < m; i++) tMean += impacts[OUT * i + 3];
   tMean /= m;
   let tVar = 0;
-  for (const ti of times) tVar += (ti - tMean) ** 2;
+  for (let i = 0; i < m; i++) tVar += (impacts[OUT * i + 3] - tMean) ** 2;
   // Eigen-decomposition of the 2×2 covariance for the ellipse axes.
   const tr = ee + nn;
   const disc = Math.sqrt(Math.max(0, ((ee - nn) / 2) ** 2 + en * en));
@@ -266,5 +264,7 @@ export function predictImpact(
     },
     samples,
     sampleCount: m,
+    method,
+    flights,
   };
 }
