@@ -5,21 +5,21 @@
  *
  * Built to keep up with a thousand tracks at 10 pictures/s on a software GPU (SwiftShader):
  * - the globe draws in its own animation-frame loop, which takes the newest picture from the
- *   connection (parsed only then: pictures are coalesced, never queued), updates the primitives and
- *   renders once — Cesium's requestRenderMode renders only on a new picture, a camera move or a tile;
- * - tracks are Cesium primitives updated in place (one point, label and history line per track, kept
- *   across pictures; no Entity API and no per-picture allocation in this file); history lines convert
- *   only the positions added since the last picture; ellipsoids are unit-sphere primitives placed,
- *   turned and scaled by their model matrix;
- * - a cheap scene: no MSAA, no order-independent translucency, no atmosphere, fog, sky or FXAA.
- * Sensors, coverage, warning areas and alerts change rarely and stay entities.
+ *   connection (parsed only then: pictures are coalesced, never queued);
+ * - the WebGL scene — imagery, sensors and coverage, warning areas, impact ellipses, launch points —
+ *   is rendered only when it changes (requestRenderMode: a camera move, a tile, new alerts), and
+ *   cheaply (no MSAA, order-independent translucency, depth picking, atmosphere, fog, sky or FXAA);
+ * - tracks, their history lines, 95 % ellipsoids and labels are drawn on a canvas over it
+ *   (globe-overlay.ts), redrawn for every picture and after every globe render, with the same camera.
+ * Everything drawn with text is drawn by the browser on a canvas, which shapes Arabic.
  */
 import type * as CesiumNS from "cesium";
 import { memo, useEffect, useRef } from "react";
-import type { PictureFrame, SetupFrame, WireTrack } from "../../src/server/wire.ts";
+import type { PictureFrame, SetupFrame } from "../../src/server/wire.ts";
 import { ALERT_COLOR, AREA_COLOR, NATION_COLOR, SYSTEM_COLOR, TRUTH_COLOR } from "./colors.ts";
-import { type Connection, HISTORY_POINTS, type TrackHistory } from "./connection.ts";
-import { coverageRing, covFull, symEigen3 } from "./geo.ts";
+import type { Connection } from "./connection.ts";
+import { coverageRing } from "./geo.ts";
+import { projector, TrackLayer } from "./globe-overlay.ts";
 import type { Key } from "./i18n.ts";
 import { perf, pictureShown } from "./perf.ts";
 import { textImage } from "./text-image.ts";
@@ -30,13 +30,6 @@ declare global {
     CESIUM_BASE_URL: string;
   }
 }
-
-/** Only this many tracks get an uncertainty ellipsoid and a label, and a history line (the rest are points). */
-const MAX_ELLIPSOIDS = 25;
-const MAX_LABELS = 25;
-const MAX_HISTORIES = 150;
-/** 95 % of a 3-D Gaussian lies within this many σ along each principal axis (√χ²₃(0.95)). */
-const K95_3D = Math.sqrt(7.815);
 
 let webgl: boolean | null = null;
 /** Whether the browser gives a WebGL context (probed once; the probe context is released at once). */
@@ -53,27 +46,15 @@ export function webglAvailable(): boolean {
   return webgl;
 }
 
-/** What the globe keeps per track between pictures. */
-interface TrackSlot {
-  readonly point: CesiumNS.PointPrimitive;
-  color: string;
-  /** The drawing generation that last saw the track (older: the track ended). */
-  gen: number;
-  label: CesiumNS.Billboard | null;
-  line: CesiumNS.Polyline | null;
-  /** The history line's positions, oldest first; the objects are reused as the line moves on. */
-  readonly linePos: CesiumNS.Cartesian3[];
-  /** The history these positions come from, and how many of its points they have taken. */
-  hist: TrackHistory | null;
-  histTaken: number;
-}
-
 export const Globe = memo(function Globe(props: { conn: Connection; rtl: boolean; t: (k: Key) => string; onFail: (why: string) => void }) {
   const ref = useRef<HTMLDivElement>(null);
+  const overlayRef = useRef<HTMLCanvasElement>(null);
   const { conn, rtl, t, onFail } = props;
   useEffect(() => {
     const C = window.Cesium;
-    if (!C || !ref.current) {
+    const overlay = overlayRef.current;
+    const g = overlay?.getContext("2d");
+    if (!C || !ref.current || !overlay || !g) {
       onFail("Cesium did not load");
       return;
     }
@@ -95,7 +76,7 @@ export const Globe = memo(function Globe(props: { conn: Connection; rtl: boolean
         requestRenderMode: true,
         showRenderLoopErrors: false,
         maximumRenderTimeChange: Number.POSITIVE_INFINITY,
-        // The loop below renders, right after it has put the newest picture in.
+        // The loop below renders, and draws the tracks over what it rendered.
         useDefaultRenderLoop: false,
         // Multisampling and order-independent translucency multiply the per-pixel work, which is
         // what a software GPU pays for: off (the few translucent shapes here sort well enough).
@@ -127,28 +108,11 @@ export const Globe = memo(function Globe(props: { conn: Connection; rtl: boolean
       onFail(String((err as Error)?.message ?? err));
     });
     viewer.camera.setView({ destination: C.Cartesian3.fromDegrees(133, 33, 4_200_000) });
-    const points = scene.primitives.add(new C.PointPrimitiveCollection({ blendOption: C.BlendOption.OPAQUE })) as CesiumNS.PointPrimitiveCollection;
-    const lines = scene.primitives.add(new C.PolylineCollection()) as CesiumNS.PolylineCollection;
-    const boards = scene.primitives.add(new C.BillboardCollection({ scene, blendOption: C.BlendOption.TRANSLUCENT })) as CesiumNS.BillboardCollection;
     const staticSrc = new C.CustomDataSource("static");
     const alertSrc = new C.CustomDataSource("alerts");
     void viewer.dataSources.add(staticSrc);
     void viewer.dataSources.add(alertSrc);
-    const colors = new Map<string, CesiumNS.Color>();
     const col = (css: string, a = 1) => C.Color.fromCssColorString(css).withAlpha(a);
-    /** One colour object per CSS colour (opaque), shared by every primitive drawn in it. */
-    const solid = (css: string) => {
-      let c = colors.get(css);
-      if (!c) colors.set(css, (c = col(css)));
-      return c;
-    };
-    /** One polyline material per colour: the collection batches lines by material. */
-    const materials = new Map<string, CesiumNS.Material>();
-    const lineMaterial = (css: string) => {
-      let m = materials.get(css);
-      if (!m) materials.set(css, (m = C.Material.fromType("Color", { color: col(css, 0.8) })));
-      return m;
-    };
     let alertKey = "";
 
     const drawSetup = (s: SetupFrame) => {
@@ -175,9 +139,10 @@ export const Globe = memo(function Globe(props: { conn: Connection; rtl: boolean
       }
     };
 
-    const drawAlerts = (p: PictureFrame) => {
+    /** Alerts and launch points to entities when they changed; true if they did. */
+    const drawAlerts = (p: PictureFrame): boolean => {
       const key = p.alerts.map((a) => `${a.id}:${a.version}`).join(",") + p.launchPoints.map((l) => l.id).join(",") + (rtl ? "r" : "l");
-      if (key === alertKey) return;
+      if (key === alertKey) return false;
       alertKey = key;
       alertSrc.entities.removeAll();
       // One ellipse per threat: every area's alert of a threat carries the same prediction.
@@ -198,170 +163,35 @@ export const Globe = memo(function Globe(props: { conn: Connection; rtl: boolean
           billboard: { image: textImage(`${t("launchPoint")} ${l.id}`, "#ff5252", rtl, 13), pixelOffset: new C.Cartesian2(0, -18) },
         });
       }
+      return true;
     };
 
-    const ownSlots = new Map<string, TrackSlot>();
-    const systemSlots = new Map<string, TrackSlot>();
-    const truthSlots = new Map<string, TrackSlot>();
-    const ellipsoids: CesiumNS.Primitive[] = [];
-    const pos = new C.Cartesian3();
-    const enu = new C.Matrix4();
-    const rot = new C.Matrix3();
-    const axes = new C.Matrix3();
-    const axesRowMajor = new Array<number>(9).fill(0);
-    const radii = new C.Cartesian3();
-    const labelOffset = new C.Cartesian2(14, 0);
-    let gen = 0;
-    let historiesLeft = 0;
-
-    /** The slot of a track, made on first sight; its point moved to the track. */
-    const place = (slots: Map<string, TrackSlot>, id: string, lon: number, lat: number, altM: number, color: string, size: number): TrackSlot => {
-      C.Cartesian3.fromDegrees(lon, lat, altM, undefined, pos);
-      let s = slots.get(id);
-      if (!s) {
-        s = {
-          point: points.add({ position: pos, pixelSize: size, color: solid(color), outlineColor: C.Color.BLACK, outlineWidth: size > 5 ? 1 : 0 }),
-          color,
-          gen,
-          label: null,
-          line: null,
-          linePos: [],
-          hist: null,
-          histTaken: 0,
-        };
-        slots.set(id, s);
-      } else {
-        s.point.position = pos;
-        if (s.color !== color) {
-          s.color = color;
-          s.point.color = solid(color);
-          if (s.line) s.line.material = lineMaterial(color);
-        }
+    const layer = new TrackLayer();
+    const viewProjection = new C.Matrix4();
+    /** Draws the tracks over the globe with the camera of its latest render. */
+    const drawOverlay = (p: PictureFrame) => {
+      const dpr = window.devicePixelRatio || 1;
+      const w = overlay.clientWidth;
+      const h = overlay.clientHeight;
+      const pw = Math.max(1, Math.round(w * dpr));
+      const ph = Math.max(1, Math.round(h * dpr));
+      if (overlay.width !== pw || overlay.height !== ph) {
+        overlay.width = pw;
+        overlay.height = ph;
       }
-      s.gen = gen;
-      return s;
+      g.setTransform(1, 0, 0, 1, 0, 0);
+      g.clearRect(0, 0, pw, ph);
+      g.setTransform(dpr, 0, 0, dpr, 0, 0);
+      const cam = scene.camera;
+      C.Matrix4.multiply(cam.frustum.projectionMatrix, cam.viewMatrix, viewProjection);
+      // Cesium's canvas is the same box as the overlay; its frustum has the drawing buffer's aspect.
+      layer.draw(g, projector(viewProjection, w, h, cam.positionWC), NATION_COLOR[p.view] ?? "#fff", SYSTEM_COLOR, TRUTH_COLOR);
     };
 
-    const dropLine = (s: TrackSlot) => {
-      if (s.line) lines.remove(s.line);
-      s.line = null;
-      s.hist = null;
-      s.linePos.length = 0;
-    };
-
-    /** Moves a track's history line on by the points its history gained since the last picture. */
-    const updateLine = (s: TrackSlot, h: TrackHistory) => {
-      const arr = s.linePos;
-      if (s.hist !== h) {
-        // A new line, or the history restarted (a seek back): take every point kept.
-        s.hist = h;
-        s.histTaken = h.total - h.length;
-        arr.length = 0;
-      }
-      const from = Math.max(s.histTaken, h.total - h.length);
-      if (from === h.total && s.line) return;
-      const xyz = h.xyz;
-      for (let k = from; k < h.total; k++) {
-        const c = arr.length >= HISTORY_POINTS ? (arr.shift() as CesiumNS.Cartesian3) : new C.Cartesian3();
-        const i = h.index(k);
-        C.Cartesian3.fromDegrees(xyz[i], xyz[i + 1], xyz[i + 2], undefined, c);
-        arr.push(c);
-      }
-      s.histTaken = h.total;
-      if (s.line) s.line.positions = arr;
-      else s.line = lines.add({ positions: arr, width: 2, material: lineMaterial(s.color) });
-    };
-
-    const drawList = (list: readonly WireTrack[], slots: Map<string, TrackSlot>, color: string, labels: boolean) => {
-      for (let i = 0; i < list.length; i++) {
-        const tr = list[i];
-        const s = place(slots, tr.id, tr.lon, tr.lat, tr.altM, color, 7);
-        const h = conn.history.get(tr.id);
-        if (h && h.length > 1 && historiesLeft > 0) {
-          historiesLeft--;
-          updateLine(s, h);
-        } else if (s.line) dropLine(s);
-        if (labels && i < MAX_LABELS) {
-          if (!s.label) {
-            s.label = boards.add({ position: pos, pixelOffset: labelOffset });
-            s.label.setImage(`track:${tr.id}`, textImage(tr.id, SYSTEM_COLOR, false, 12));
-          } else s.label.position = pos;
-        } else if (s.label) {
-          boards.remove(s.label);
-          s.label = null;
-        }
-      }
-    };
-
-    /** Removes what the latest picture no longer holds. */
-    const sweep = (slots: Map<string, TrackSlot>) => {
-      for (const [id, s] of slots) {
-        if (s.gen === gen) continue;
-        points.remove(s.point);
-        dropLine(s);
-        if (s.label) boards.remove(s.label);
-        slots.delete(id);
-      }
-    };
-
-    /** Places ellipsoid primitive j (a unit sphere made once) at a track's 95 % ellipsoid. */
-    const placeEllipsoid = (j: number, tr: WireTrack) => {
-      let e = ellipsoids[j];
-      if (!e) {
-        e = scene.primitives.add(
-          new C.Primitive({
-            geometryInstances: new C.GeometryInstance({
-              geometry: new C.EllipsoidGeometry({ radii: new C.Cartesian3(1, 1, 1), slicePartitions: 16, stackPartitions: 12, vertexFormat: C.PerInstanceColorAppearance.VERTEX_FORMAT }),
-              attributes: { color: C.ColorGeometryInstanceAttribute.fromColor(col(SYSTEM_COLOR, 0.25)) },
-            }),
-            appearance: new C.PerInstanceColorAppearance({ translucent: true, closed: true }),
-            asynchronous: false,
-            allowPicking: false,
-            modelMatrix: new C.Matrix4(),
-          }),
-        ) as CesiumNS.Primitive;
-        ellipsoids[j] = e;
-      }
-      const { values, vectors } = symEigen3(covFull(tr.cov));
-      // Columns of `vectors` are the principal axes in ENU; make it a proper rotation (det +1).
-      const v = vectors;
-      const det = v[0] * (v[4] * v[8] - v[5] * v[7]) - v[1] * (v[3] * v[8] - v[5] * v[6]) + v[2] * (v[3] * v[7] - v[4] * v[6]);
-      const f = det < 0 ? -1 : 1;
-      for (let i = 0; i < 9; i++) axesRowMajor[i] = i % 3 === 2 ? f * v[i] : v[i];
-      C.Matrix3.fromRowMajorArray(axesRowMajor, axes);
-      C.Cartesian3.fromDegrees(tr.lon, tr.lat, tr.altM, undefined, pos);
-      C.Transforms.eastNorthUpToFixedFrame(pos, undefined, enu);
-      C.Matrix3.multiply(C.Matrix4.getMatrix3(enu, rot), axes, rot);
-      const r = (x: number) => Math.max(200, K95_3D * Math.sqrt(Math.max(0, x)));
-      C.Cartesian3.fromElements(r(values[0]), r(values[1]), r(values[2]), radii);
-      const m = e.modelMatrix;
-      C.Matrix4.fromRotationTranslation(rot, pos, m);
-      C.Matrix4.multiplyByScale(m, radii, m);
-      e.show = true;
-    };
-
-    const drawTracks = (p: PictureFrame) => {
-      gen++;
-      historiesLeft = MAX_HISTORIES;
-      drawList(p.tracks, ownSlots, NATION_COLOR[p.view] ?? "#fff", false);
-      drawList(p.systemTracks, systemSlots, SYSTEM_COLOR, true);
-      for (const o of p.truth) place(truthSlots, o.id, o.lon, o.lat, o.altM, TRUTH_COLOR, 5);
-      sweep(ownSlots);
-      sweep(systemSlots);
-      sweep(truthSlots);
-      // Uncertainty ellipsoids (95 %) of the first system tracks, or own tracks when no fusion yet.
-      const withEllipsoid = p.systemTracks.length ? p.systemTracks : p.tracks;
-      const n = Math.min(MAX_ELLIPSOIDS, withEllipsoid.length);
-      for (let j = 0; j < n; j++) placeEllipsoid(j, withEllipsoid[j]);
-      for (let j = n; j < ellipsoids.length; j++) ellipsoids[j].show = false;
-    };
-
-    // The picture the primitives hold, reported as shown once Cesium has rendered it.
-    let drawnT: number | null = null;
+    // The globe rendered (camera moved, tile loaded, alerts changed): the tracks follow its camera.
+    let rendered = false;
     scene.postRender.addEventListener(() => {
-      if (drawnT === null) return;
-      pictureShown(drawnT);
-      drawnT = null;
+      rendered = true;
     });
     let setupSeen: SetupFrame | null = null;
     let pictureSeen = -1;
@@ -378,17 +208,27 @@ export const Globe = memo(function Globe(props: { conn: Connection; rtl: boolean
         scene.requestRender();
       }
       const p = conn.picture;
+      let redraw = false;
       if (p && conn.pictureSeq !== pictureSeen) {
         pictureSeen = conn.pictureSeq;
+        if (drawAlerts(p)) scene.requestRender();
         const t0 = performance.now();
-        drawTracks(p);
-        drawAlerts(p);
+        layer.set(p, conn.history);
         perf.drawMs += performance.now() - t0;
-        drawnT = p.clock.t;
-        scene.requestRender();
+        redraw = true;
       }
       viewer.resize();
-      viewer.render();
+      viewer.render(); // renders only if something asked for it
+      if (rendered) {
+        rendered = false;
+        redraw = true;
+      }
+      if (redraw && p) {
+        const t0 = performance.now();
+        drawOverlay(p);
+        perf.drawMs += performance.now() - t0;
+        pictureShown(p.clock.t);
+      }
     };
     raf = requestAnimationFrame(frame);
     return () => {
@@ -396,6 +236,11 @@ export const Globe = memo(function Globe(props: { conn: Connection; rtl: boolean
       viewer.destroy();
     };
   }, [conn, rtl, t, onFail]);
-  return <div ref={ref} className="globe" data-testid="globe" />;
+  return (
+    <div className="globe" data-testid="globe">
+      <div ref={ref} className="globe-scene" />
+      <canvas ref={overlayRef} className="globe-tracks" />
+    </div>
+  );
 });
 

@@ -249,15 +249,19 @@ function drawTracks(g: CanvasRenderingContext2D, list: readonly WireTrack[], fir
   g.globalAlpha = 0.6;
   g.stroke();
   g.globalAlpha = 1;
+  // Dots over black discs (all discs first): overlapping dots merge under one outline.
+  discs(g, list, 3.5, "#000");
+  discs(g, list, 3, color);
+}
+
+function discs(g: CanvasRenderingContext2D, list: readonly WireTrack[], r: number, color: string): void {
   g.beginPath();
   for (let i = 0; i < list.length; i++) {
     const x = X(list[i].lon);
     const y = Y(list[i].lat);
-    g.moveTo(x + 3, y);
-    g.arc(x, y, 3, 0, 2 * Math.PI);
+    g.moveTo(x + r, y);
+    g.arc(x, y, r, 0, 2 * Math.PI);
   }
+  g.fillStyle = color;
   g.fill();
-  g.lineWidth = 0.5;
-  g.strokeStyle = "#000";
-  g.stroke();
 }
