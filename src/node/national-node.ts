@@ -210,7 +210,7 @@ export class NationalNode {
     }
     if (t >= this.nextShareT) {
       this.nextShareT = t + this.shareIntervalS;
-      for (const tr of own) this.shareTrack(tr);
+      this.sendAll(own.map((tr) => ({ kind: "BallisticTrack", payload: this.trackPayload(tr) })));
     }
     const picture = this.fusion.fuse(t);
     this.lastPicture = picture;
@@ -257,7 +257,8 @@ export class NationalNode {
     this.send("TrackManagement", drop);
   }
 
-  private shareTrack(tr: Track): void {
+  /** The BallisticTrack message for one own track (next update sequence). */
+  private trackPayload(tr: Track): BallisticTrack {
     const seq = (this.updateSeq.get(tr.id) ?? 0) + 1;
     this.updateSeq.set(tr.id, seq);
     const f = tr.filter;
@@ -269,7 +270,7 @@ export class NationalNode {
         siteEcef: c.siteEcef,
         lastUpdate: c.t,
       }));
-    const msg: BallisticTrack = trackMessage({
+    return trackMessage({
       trackNumber: this.trackNumber(tr),
       origin: this.nation,
       updateSequence: seq,
@@ -280,48 +281,63 @@ export class NationalNode {
       powered: false,
       contributors,
     });
-    this.send("BallisticTrack", msg);
   }
 
   private send<K extends MessageKind>(kind: K, payload: PayloadOf[K]): void {
+    this.sendAll([{ kind, payload }]);
+  }
+
+  /**
+   * Builds every item's envelopes (an invalid item is refused alone), signs them together — one
+   * signature per destination for a whole round of track updates (batch-signature.ts), so a receiver
+   * verifies one Ed25519 signature per round instead of one per track — and publishes each envelope
+   * as its own message.
+   */
+  private sendAll(items: readonly { kind: MessageKind; payload: PayloadOf[MessageKind] }[]): void {
     const t = this.opts.clock();
-    let outgoing: ReturnType<Sender["prepare"]>;
-    try {
-      outgoing = this.sender.prepare(kind, payload, this.label);
-    } catch (err) {
-      this.emit({
-        type: "message.refused",
-        nation: this.nation,
-        t,
-        kind,
-        destination: this.nation,
-        detail: (err as Error).message,
-      });
-      return;
+    const built: { kind: MessageKind; pending: ReturnType<Sender["build"]> }[] = [];
+    for (const { kind, payload } of items) {
+      try {
+        built.push({ kind, pending: this.sender.build(kind, payload, this.label) });
+      } catch (err) {
+        this.emit({
+          type: "message.refused",
+          nation: this.nation,
+          t,
+          kind,
+          destination: this.nation,
+          detail: (err as Error).message,
+        });
+      }
     }
-    for (const o of outgoing) {
-      this.pendingSends.push(
-        this.opts.transport.publish(o.subject, o.bytes, { msgId: o.msgId }).then(
-          () =>
-            this.emit({
-              type: "message.sent",
-              nation: this.nation,
-              t,
-              kind,
-              destination: o.destination,
-              msgId: o.msgId,
-            }),
-          (err: Error) =>
-            this.emit({
-              type: "message.refused",
-              nation: this.nation,
-              t,
-              kind,
-              destination: o.destination,
-              detail: err.message,
-            }),
-        ),
-      );
+    const signed = this.sender.sign(built.flatMap((b) => b.pending));
+    let k = 0;
+    for (const { kind, pending } of built) {
+      for (let i = 0; i < pending.length; i++) {
+        const o = signed[k++];
+        this.pendingSends.push(
+          this.opts.transport.publish(o.subject, o.bytes, { msgId: o.msgId }).then(
+            () =>
+              this.emit({
+                type: "message.sent",
+                nation: this.nation,
+                t,
+                kind,
+                destination: o.destination,
+                msgId: o.msgId,
+              }),
+            (err: Error) =>
+              this.emit({
+                type: "message.refused",
+                nation: this.nation,
+                t,
+                kind,
+                destination: o.destination,
+                detail: err.message,
+              }),
+          ),
+        );
+      }
     }
   }
 
