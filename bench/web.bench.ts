@@ -2,7 +2,8 @@
  * Web picture under load: 1,000 live tracks updated at 10 Hz, pushed by the real server over the
  * WebSocket to the real app in headless Chromium (SwiftShader WebGL). The load comes from a generator
  * feed (tracks on great circles), because the benchmark measures the browser and the wire, not the
- * tracker. For the 3-D globe and the 2-D map it prints:
+ * tracker. For the 3-D globe (camera still, then dragged by the mouse all the time) and the 2-D map
+ * it prints:
  *
  * - frame time from requestAnimationFrame deltas in the page (p50, p95, max) and frames per second;
  * - pictures received per second (WebSocket frames) and WebSocket KB/s, as the browser sees them;
@@ -13,7 +14,7 @@
  *   frame) and a slope near zero; a page that queues pictures has a lag that climbs all run long;
  * - pictures drawn and skipped per second (the page draws only the latest picture), and the page's
  *   main-thread ms per picture for parsing, applying and drawing, and ms per second in long tasks
- *   (over 50 ms) (web/src/perf.ts counters);
+ *   (over 50 ms), and how often the WebGL globe itself re-rendered (web/src/perf.ts counters);
  * - CPU ms per second used by all of Chromium's processes (page, GPU/SwiftShader, browser).
  *
  * The page and the server share this machine's cores. Asserts nothing.
@@ -174,6 +175,7 @@ interface PagePerf {
   applyMs: number;
   drawMs: number;
   longTaskMs: number;
+  globeRenders: number;
 }
 
 /** One sample per animation frame: performance.now(), Date.now(), and the picture on screen. */
@@ -184,7 +186,11 @@ interface Sample {
   shownAtMs: number;
 }
 
-async function measure(mode: "3d" | "2d"): Promise<BenchRow> {
+/**
+ * "3d": the globe, camera still; "3d-pan": the globe while the mouse drags it all the time (every
+ * frame re-renders the WebGL globe: the worst case); "2d": the 2-D map.
+ */
+async function measure(mode: "3d" | "3d-pan" | "2d"): Promise<BenchRow> {
   const feed = loadFeed();
   const tokens = new TokenStore();
   const token = tokens.issue(feed.id, "JPN", "observer").token;
@@ -208,11 +214,20 @@ async function measure(mode: "3d" | "2d"): Promise<BenchRow> {
     );
     await page.goto(`http://127.0.0.1:${addr.port}/?lang=en${mode === "2d" ? "&map=2d" : ""}#token=${token}`);
     await page.getByTestId("track-row").first().waitFor({ timeout: 60_000 });
+    // Steady state: the globe has loaded its tiles (no render for 1.5 s, or 30 s passed).
+    const settled = Date.now() + 30_000;
+    for (let last = -1; Date.now() < settled; ) {
+      const n = await page.evaluate<number>("window.allylinkPerf.globeRenders");
+      if (n === last) break;
+      last = n;
+      await page.waitForTimeout(1500);
+    }
     await page.waitForTimeout(WARMUP_MS);
     const profile = process.env.WEB_BENCH_PROFILE ? await startProfile(page) : null;
     const perf0 = await page.evaluate<PagePerf>("({ ...window.allylinkPerf })");
     const cpu0 = childrenCpuMs();
     counting = true;
+    const panning = mode === "3d-pan" ? pan(page, Date.now() + MEASURE_MS) : null;
     const samples = await page.evaluate<Sample[]>(`new Promise((resolve) => {
       const out = []; const end = performance.now() + ${MEASURE_MS};
       const step = (now) => {
@@ -223,6 +238,7 @@ async function measure(mode: "3d" | "2d"): Promise<BenchRow> {
       requestAnimationFrame(step);
     })`);
     counting = false;
+    await panning;
     const cpuMs = childrenCpuMs() - cpu0;
     const perf1 = await page.evaluate<PagePerf>("({ ...window.allylinkPerf })");
     if (profile) await profile.stop(mode);
@@ -270,6 +286,7 @@ async function measure(mode: "3d" | "2d"): Promise<BenchRow> {
       applyMsPerPicture: per("applyMs", d("received") - d("skipped")),
       drawMsPerPicture: per("drawMs", d("drawn")),
       longTaskMsPerS: Math.round(d("longTaskMs") / s),
+      globeRendersPerS: Math.round((d("globeRenders") / s) * 10) / 10,
       browserCpuMsPerS: Math.round(cpuMs / s),
       wsKBps: Math.round(bytes / s / 1024),
       requestsOffMachine: outside.length,
@@ -279,6 +296,15 @@ async function measure(mode: "3d" | "2d"): Promise<BenchRow> {
     await browser.close();
     await app.close();
   }
+}
+
+/** Drags the globe back and forth with the mouse until `until` (Date.now() ms). */
+async function pan(page: Page, until: number): Promise<void> {
+  await page.mouse.move(480, 430);
+  await page.mouse.down();
+  for (let i = 0; Date.now() < until; i++)
+    await page.mouse.move(480 + 120 * Math.sin(i / 8), 430 + 60 * Math.cos(i / 11), { steps: 1 });
+  await page.mouse.up();
 }
 
 /**
@@ -319,7 +345,7 @@ export const benchmarks: Benchmark[] = [
     name: "web",
     async run() {
       buildWeb();
-      return [await measure("3d"), await measure("2d")];
+      return [await measure("3d"), await measure("3d-pan"), await measure("2d")];
     },
   },
 ];

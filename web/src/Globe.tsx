@@ -192,6 +192,7 @@ export const Globe = memo(function Globe(props: { conn: Connection; rtl: boolean
     let rendered = false;
     scene.postRender.addEventListener(() => {
       rendered = true;
+      perf.globeRenders++;
     });
     let setupSeen: SetupFrame | null = null;
     let pictureSeen = -1;

@@ -21,6 +21,8 @@ export interface PagePerf {
   drawMs: number;
   /** Main-thread ms in tasks longer than 50 ms (Long Tasks API), whatever they did. */
   longTaskMs: number;
+  /** Renders of the WebGL globe (camera moves, tiles, alerts), as opposed to redraws of the tracks. */
+  globeRenders: number;
 }
 
 export const perf: PagePerf = {
@@ -34,6 +36,7 @@ export const perf: PagePerf = {
   applyMs: 0,
   drawMs: 0,
   longTaskMs: 0,
+  globeRenders: 0,
 };
 
 (globalThis as { allylinkPerf?: PagePerf }).allylinkPerf = perf;
