@@ -90,6 +90,12 @@ export function flyToGround(
   const { y, yn, yt, k } = work;
   const [k1, k2, k3, k4, k5, k6, k7] = k;
   for (let i = 0; i < n; i++) y[i] = x0[i];
+  // β (7th element) is constant along a flight: it is set once in the stage states and the stage
+  // loops run over position and velocity only.
+  if (n === 7) {
+    yt[6] = y[6];
+    yn[6] = y[6];
+  }
   let t = t0;
   let hM = surfaceHeight(EARTH_WGS84, y[0], y[1], y[2]);
   if (hM <= 0) {
@@ -105,18 +111,18 @@ export function flyToGround(
     const hDot = (y[0] * y[3] + y[1] * y[4] + y[2] * y[5]) / r;
     let hs = Math.min(h, MAX_STEP_S);
     if (hDot < 0) hs = Math.min(hs, Math.max(MIN_STEP_S, (1.25 * hM) / -hDot));
-    for (let i = 0; i < n; i++) yt[i] = y[i] + hs * A21 * k1[i];
+    for (let i = 0; i < 6; i++) yt[i] = y[i] + hs * A21 * k1[i];
     model.derivative(yt, k2);
-    for (let i = 0; i < n; i++) yt[i] = y[i] + hs * (A31 * k1[i] + A32 * k2[i]);
+    for (let i = 0; i < 6; i++) yt[i] = y[i] + hs * (A31 * k1[i] + A32 * k2[i]);
     model.derivative(yt, k3);
-    for (let i = 0; i < n; i++) yt[i] = y[i] + hs * (A41 * k1[i] + A42 * k2[i] + A43 * k3[i]);
+    for (let i = 0; i < 6; i++) yt[i] = y[i] + hs * (A41 * k1[i] + A42 * k2[i] + A43 * k3[i]);
     model.derivative(yt, k4);
-    for (let i = 0; i < n; i++) yt[i] = y[i] + hs * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
+    for (let i = 0; i < 6; i++) yt[i] = y[i] + hs * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
     model.derivative(yt, k5);
-    for (let i = 0; i < n; i++)
+    for (let i = 0; i < 6; i++)
       yt[i] = y[i] + hs * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
     model.derivative(yt, k6);
-    for (let i = 0; i < n; i++)
+    for (let i = 0; i < 6; i++)
       yn[i] = y[i] + hs * (A71 * k1[i] + A73 * k3[i] + A74 * k4[i] + A75 * k5[i] + A76 * k6[i]);
     model.derivative(yn, k7);
     let err = 0;
@@ -131,8 +137,10 @@ export function flyToGround(
     h = hs * Math.min(5, 0.9 * Math.max(err, 1e-10) ** -0.2);
     const hNew = surfaceHeight(EARTH_WGS84, yn[0], yn[1], yn[2]);
     if (hNew <= 0) return t + groundCrossing(y, yn, hs, out, work.p);
-    y.set(yn);
-    k1.set(k7);
+    for (let i = 0; i < 6; i++) {
+      y[i] = yn[i];
+      k1[i] = k7[i];
+    }
     t += hs;
     hM = hNew;
   }
