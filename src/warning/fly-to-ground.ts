@@ -107,7 +107,7 @@ export function flyToGround(
   model.derivative(y, k1);
   let h = firstStep(y, hM, n === 7 ? Math.max(y[6], BETA_FLOOR) : Number.POSITIVE_INFINITY);
   while (t - t0 < maxFlightS) {
-    const r = Math.hypot(y[0], y[1], y[2]);
+    const r = Math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]);
     const hDot = (y[0] * y[3] + y[1] * y[4] + y[2] * y[5]) / r;
     let hs = Math.min(h, MAX_STEP_S);
     if (hDot < 0) hs = Math.min(hs, Math.max(MIN_STEP_S, (1.25 * hM) / -hDot));
@@ -153,9 +153,9 @@ export function flyToGround(
  */
 function firstStep(y: Float64Array, hM: number, beta: number): number {
   if (!Number.isFinite(beta) || hM >= ATMOSPHERE.topM) return 10;
-  const r = Math.hypot(y[0], y[1], y[2]);
+  const r = Math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]);
   const hDot = (y[0] * y[3] + y[1] * y[4] + y[2] * y[5]) / r;
-  const v = Math.hypot(y[3], y[4], y[5]);
+  const v = Math.sqrt(y[3] * y[3] + y[4] * y[4] + y[5] * y[5]);
   const rate = Math.abs(hDot) / ATMOSPHERE.scaleHeightM + (airDensity(hM) * v) / beta;
   return Math.min(10, 0.5 / Math.max(rate, 1e-9));
 }
