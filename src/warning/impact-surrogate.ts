@@ -30,8 +30,15 @@ export const SIGMA_K = Math.sqrt(3);
 export const VALIDATION_FLIGHTS = 4;
 /** Flights of the mean state along the curve axis (Chebyshev–Lobatto nodes in g). */
 export const CURVE_NODES = 7;
-/** Largest error allowed at a validation sample, in standard deviations of the fitted spread. */
-const VALIDATION_SIGMA = 0.1;
+/**
+ * Largest error allowed at a validation sample, in standard deviations of the fitted spread. The
+ * validation samples are the tails (|u| ≈ 3.5–4.5 of 200 draws in 7 dimensions); a neglected cubic
+ * term is then ≈ 5 times smaller at a typical sample (|u| ≈ 2.6): ≈ 0.04 σ, under Monte Carlo's own
+ * noise on the mean impact with 200 samples (0.07 σ). On 270 states logged from the raid-50 run, the
+ * accepted surrogates gave mean impacts within 0.004 σ, ellipse axes within 1% and area
+ * probabilities within one sample of flying every sample on the same draws.
+ */
+const VALIDATION_SIGMA = 0.2;
 /** Errors below these are accepted whatever the spread: the model's and radars' own error floor. */
 const ABS_TOL_M = 10;
 const ABS_TOL_S = 0.05;
