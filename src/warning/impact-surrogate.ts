@@ -275,15 +275,27 @@ export function validateSurrogate(
   return true;
 }
 
-/** Indices of the `want` rows with the largest squared norm (ties: lower index first). */
+/** Indices of the `want` rows with the largest squared norm, largest first (ties: lower index first). */
 function largestRows(u: Float64Array, dim: number, count: number, want: number): number[] {
-  const norms = new Float64Array(count);
+  // Partial selection into a short sorted list: O(count · want), no sort of every row.
+  const rows: number[] = [];
+  const norms: number[] = [];
   for (let r = 0; r < count; r++) {
     let acc = 0;
     for (let i = 0; i < dim; i++) acc += u[r * dim + i] ** 2;
-    norms[r] = acc;
+    if (rows.length === want && acc <= norms[want - 1]) continue;
+    let k = Math.min(rows.length, want - 1);
+    if (rows.length < want) {
+      rows.push(r);
+      norms.push(acc);
+    }
+    while (k > 0 && norms[k - 1] < acc) {
+      rows[k] = rows[k - 1];
+      norms[k] = norms[k - 1];
+      k--;
+    }
+    rows[k] = r;
+    norms[k] = acc;
   }
-  const rows = Array.from({ length: count }, (_, r) => r);
-  rows.sort((p, q) => norms[q] - norms[p] || p - q);
-  return rows.slice(0, Math.min(want, count));
+  return rows;
 }
