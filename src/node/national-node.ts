@@ -42,6 +42,7 @@ import type { AllyCode, NationCode } from "../world/nation.ts";
 import { createBallisticTracker } from "./ballistic-tracker.ts";
 import type { NodeEvent, NodeEventSink } from "./node-events.ts";
 import { PoweredFlightDetector } from "./powered-flight.ts";
+import { threatLeaders } from "./threat-leaders.ts";
 import { messageState, trackMessage } from "./track-messages.ts";
 
 export interface NationalNodeOptions {
@@ -512,30 +513,6 @@ export class NationalNode {
     };
     this.send("Warning", w);
   }
-}
-
-/** Objects this close in position and velocity fly one trajectory: one impact prediction serves all. */
-const GROUP_DISTANCE_M = 10_000;
-const GROUP_SPEED_MPS = 100;
-
-/**
- * The system tracks that need their own impact prediction: a missile's debris and spent stages travel
- * together for minutes after release, and predicting each fragment separately would cost hundreds of
- * Monte Carlo flights per second for the same warning area. Tracks are taken in stn order; a track
- * within GROUP_DISTANCE_M and GROUP_SPEED_MPS of an earlier leader is represented by that leader.
- */
-export function threatLeaders(picture: readonly SystemTrack[]): SystemTrack[] {
-  const leaders: SystemTrack[] = [];
-  for (const st of [...picture].sort((a, b) => a.stn - b.stn)) {
-    const x = st.x;
-    const near = leaders.some(
-      (l) =>
-        Math.hypot(l.x[0] - x[0], l.x[1] - x[1], l.x[2] - x[2]) < GROUP_DISTANCE_M &&
-        Math.hypot(l.x[3] - x[3], l.x[4] - x[4], l.x[5] - x[5]) < GROUP_SPEED_MPS,
-    );
-    if (!near) leaders.push(st);
-  }
-  return leaders;
 }
 
 /** Longest space-IR reporting latency waited for before triangulating a scan instant, s. */

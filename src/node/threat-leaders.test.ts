@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import type { SystemTrack } from "../fusion/fusion-engine.ts";
-import { threatLeaders } from "./national-node.ts";
+import { threatLeaders } from "./threat-leaders.ts";
 
 function st(stn: number, pos: number[], vel: number[]): SystemTrack {
   return {
