@@ -40,6 +40,7 @@ import {
 } from "../warning/threat-areas.ts";
 import type { AllyCode, NationCode } from "../world/nation.ts";
 import { createBallisticTracker } from "./ballistic-tracker.ts";
+import { clearOfAreas } from "./impact-relevance.ts";
 import type { NodeEvent, NodeEventSink } from "./node-events.ts";
 import { PoweredFlightDetector } from "./powered-flight.ts";
 import { threatLeaders } from "./threat-leaders.ts";
@@ -61,6 +62,12 @@ export interface NationalNodeOptions {
   readonly shareIntervalS?: number;
   /** How often each threat's impact is re-predicted, s (default 4). */
   readonly warnIntervalS?: number;
+  /**
+   * How often a threat whose last prediction was clear of this node's areas, with a margin
+   * (impact-relevance.ts), is re-predicted, s (default 12; warnIntervalS or less: always every
+   * warnIntervalS).
+   */
+  readonly clearIntervalS?: number;
   /** Monte Carlo samples per impact prediction (default 200). */
   readonly predictionSamples?: number;
   /** Classification of what the node sends (default RESTRICTED). */
@@ -102,6 +109,7 @@ export class NationalNode {
   private readonly label: SecurityLabel;
   private readonly shareIntervalS: number;
   private readonly warnIntervalS: number;
+  private readonly clearIntervalS: number;
   private nextShareT = Number.NEGATIVE_INFINITY;
   private readonly updateSeq = new Map<number, number>();
   private readonly contributors = new Map<number, Map<string, { siteEcef: number[]; t: number }>>();
@@ -121,6 +129,7 @@ export class NationalNode {
     this.nation = opts.nation;
     this.shareIntervalS = opts.shareIntervalS ?? 2;
     this.warnIntervalS = opts.warnIntervalS ?? 4;
+    this.clearIntervalS = opts.clearIntervalS ?? 12;
     this.protectedAreas = (opts.protectedAreas ?? []).filter((p) => p.owner === opts.nation);
     this.tracker = createBallisticTracker({
       hooks: {
@@ -471,6 +480,12 @@ export class NationalNode {
       sources: th.sources,
     });
     const odds = areaProbabilities(pred.samples, this.protectedAreas);
+    // A threat to other nations' waters (or far out to sea) is refreshed less often (impact-relevance.ts).
+    if (
+      this.clearIntervalS > this.warnIntervalS &&
+      clearOfAreas(pred, odds, this.nation, this.alerts.areas, this.protectedAreas)
+    )
+      th.nextPredictionT = t + this.clearIntervalS;
     for (const alert of this.alerts.assess(threatId, t, pred, odds))
       this.publishAlert(alert, [...st.contributors.map((c) => c.trackNumber)]);
   }
