@@ -1,24 +1,43 @@
 /**
  * Signed, verified messages over NATS on loopback (DESIGN target: ≥ 10,000 msg/s, p99 added
  * latency < 5 ms). A real hub and leaves from the default policy; a KOR node sends BallisticTrack
- * updates to a USA node: each is sanitised, labelled and Ed25519-signed by the real Sender, stored in
- * USA's JetStream inbox on the hub (PubAck awaited), delivered through USA's leaf and accepted by the
- * real Receiver (size, parse, schema, signature, origin, freshness, replay, releasability, de-dup).
+ * updates to a USA node: each is validated, sanitised, labelled and signed by the real Sender
+ * through a BatchPublisher (Merkle batch signatures: everything submitted in one event-loop turn,
+ * at most 64 envelopes, shares one Ed25519 signature; src/sharing/batch-signature.ts), published
+ * as its own NATS message (own subject, own Nats-Msg-Id) into USA's JetStream inbox on the hub
+ * (PubAck awaited), delivered through USA's leaf and accepted by the real Receiver (size, parse,
+ * schema, Merkle path + batch root signature, origin, freshness, replay, releasability, de-dup).
  *
  * The receiving node runs in its own process (bench/sharing-nats-receiver.ts), as a real node would.
- * Latency of a message = from just before signing to just after the receiver accepted it (wall
- * clock with µs resolution, compared across the two processes).
- * Two runs: a saturated run (publishes pipelined with a bounded window of in-flight acks) gives
- * msgsPerSec (accepted at the receiver) and the latency under saturation; a paced run at half the
- * saturation rate gives the added latency a message sees in normal operation (p50Ms, p99Ms).
- * Row "sharing-nats" signs inside the timed path; row "sharing-nats-presigned" signs beforehand, to
- * separate the sender's signing cost from transport + verification. Nothing is asserted.
+ *
+ * What is measured:
+ * - latency of a message = from its submission to the publisher (before it is validated,
+ *   sanitised, batched and signed) to just after the receiver accepted it (µs-resolution wall
+ *   clock, the same machine's clock in both processes). Batching wait is included.
+ * - msgsPerSec: saturated run, closed loop with at most `inFlight` messages whose PubAck is still
+ *   outstanding (publishes are pipelined, never awaited one by one): messages accepted by the
+ *   receiver / (last acceptance − first submission).
+ * - p50Ms, p99Ms: paced run, open loop at pacedRateMsgsPerSec = min(10,000, half of msgsPerSec)
+ *   for PACED_SECONDS: the added latency a message sees in operation, without the self-inflicted
+ *   queue of a saturated pipe (at the 10,000 msg/s target when the fabric can do twice that).
+ *   saturatedP50Ms/saturatedP99Ms give the saturated run's latency.
+ * - CPU µs per message of the sender, the receiver and the three nats-server processes, and the
+ *   mean batch size, to show where the time goes (2 cores = 200 µs per message at 10,000 msg/s).
+ *
+ * Row "sharing-nats-unbatched" runs the same pipeline with maxBatch 1 (one Ed25519 signature and
+ * verification per message, the cost before batch signatures), on fewer messages. Row
+ * "sharing-nats-fabric-only" measures the fabric alone: one envelope's bytes published again and
+ * again (new Nats-Msg-Id each time) to a receiving node that only acks — no building, signing or
+ * checking; its msgsPerSec is the ceiling of this machine for any signed row. Nothing is asserted.
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { BatchPublisher } from "../src/sharing/batch-publisher.ts";
 import { generateSigningKey, pinnedFrom } from "../src/sharing/keys.ts";
 import { makeLabel } from "../src/sharing/label.ts";
+import type { NatsCluster } from "../src/sharing/nats/cluster.ts";
 import {
   DEFAULT_POLICY_FILE,
   nodeTransport,
@@ -28,17 +47,55 @@ import { Sender } from "../src/sharing/sender.ts";
 import { exampleTrack } from "../src/sharing/test-fixtures.ts";
 import type { Benchmark, BenchRow } from "./benchmark.ts";
 
-const SATURATED_MESSAGES = Number(process.env.ALLYLINK_BENCH_NATS_N ?? 30_000);
-const IN_FLIGHT = 64;
-const MAX_PACED_RATE = 2_000; // msg/s
-const PACED_MESSAGES = 6_000;
-const WARMUP = 1_000;
+const SATURATED_MESSAGES = Number(process.env.ALLYLINK_BENCH_NATS_N ?? 40_000);
+const IN_FLIGHT = Number(process.env.ALLYLINK_BENCH_NATS_IN_FLIGHT ?? 512);
+const TARGET_RATE = 10_000; // msg/s
+const PACED_SECONDS = Number(process.env.ALLYLINK_BENCH_NATS_PACED_S ?? 4);
+/** Fixed rate for the paced run instead of min(10,000, half the saturated rate). */
+const PACED_RATE = Number(process.env.ALLYLINK_BENCH_NATS_PACED_RATE) || undefined;
+const WARMUP = 2_000;
+const MAX_BATCH = 64;
 
 const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (µs) used so far by the hub and leaf processes, from /proc (Linux). */
+function serverCpuUs(cluster: NatsCluster): number {
+  let ticks = 0;
+  for (const role of ["hub", ...cluster.nations]) {
+    const pid = cluster.pid(role);
+    if (pid === undefined) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      return Number.NaN;
+    }
+  }
+  return (ticks / CLK_TCK) * 1e6;
+}
+
+interface Collected {
+  times: number[];
+  counters: Record<string, number>;
+  cpuUs: number;
+  verifications: number;
+  /** Messages accepted (fabric only: acked) so far. */
+  accepted: number;
 }
 
 /** The receiving node in its own process (bench/sharing-nats-receiver.ts). */
@@ -71,9 +128,7 @@ class ReceiverProcess {
     });
   }
   /** Waits until `until` messages were accepted; returns acceptance times by sequence. */
-  async collect(
-    until: number,
-  ): Promise<{ times: number[]; counters: Record<string, number>; cpuUs: number }> {
+  async collect(until: number): Promise<Collected> {
     this.child.send({ type: "collect", until });
     return this.next("times");
   }
@@ -87,15 +142,22 @@ class ReceiverProcess {
 }
 
 /**
- * One measurement on a fresh cluster. `presigned`: every envelope is signed before the clock starts
- * (isolates transport + verification from the sender's signing cost); otherwise each message is
- * signed inside the timed path, as a live node does.
+ * One measurement on a fresh cluster; `maxBatch` envelopes at most per signature. `fabricOnly`: the
+ * same envelope bytes (signed once, beforehand) published again and again under new message ids,
+ * and a receiving node that only acks: the cost of the NATS fabric alone, without building,
+ * signing or checking anything.
  */
-async function measure(presigned: boolean): Promise<BenchRow> {
+async function measure(
+  name: string,
+  maxBatch: number,
+  saturatedMessages: number,
+  fabricOnly = false,
+): Promise<BenchRow> {
   const { cluster, policy } = await startDefaultCluster();
   const kor = await nodeTransport(cluster, "KOR", "kor-bench", { policy });
   const korKey = generateSigningKey("KOR");
-  const total = WARMUP + SATURATED_MESSAGES + PACED_MESSAGES;
+  const maxPaced = Math.max(TARGET_RATE, PACED_RATE ?? 0) * PACED_SECONDS;
+  const total = WARMUP + saturatedMessages + maxPaced;
   let usa: ReceiverProcess | undefined;
   try {
     const usaLogin = cluster.appConnectOptions("USA");
@@ -107,61 +169,100 @@ async function measure(presigned: boolean): Promise<BenchRow> {
       policyFile: DEFAULT_POLICY_FILE,
       pinned: (pinnedFrom([korKey]).toJSON() as { keys: unknown[] }).keys,
       capacity: total,
+      fabricOnly,
     });
-    const sender = new Sender({ policy, key: korKey, nodeId: "kor-bench", clock: () => 100, validityS: 60 });
+    const sender = new Sender({
+      policy,
+      key: korKey,
+      nodeId: "kor-bench",
+      clock: () => 100,
+      validityS: 60,
+      maxBatch,
+    });
+    const publisher = new BatchPublisher(sender, kor, { maxBatch });
     const label = makeLabel(policy, "SECRET", ["KOR", "USA"]);
     const start = new Float64Array(total).fill(Number.NaN);
-    const prepare = (i: number) => sender.prepare("BallisticTrack", exampleTrack("KOR", "T0001", i), label);
-    const ready = presigned ? Array.from({ length: total }, (_, i) => prepare(i)) : [];
-    let seq = 0;
-    const sendOne = async (): Promise<void> => {
-      const i = seq++;
+    const fixed = sender.prepare("BallisticTrack", exampleTrack("KOR", "T0001", 0), label)[0];
+    let fabricSeq = 0;
+    const seq = () => (fabricOnly ? fabricSeq : sender.nextSequence);
+    /** Submits the next track update; resolves on its PubAck. Sequence i = message i (one destination). */
+    const sendOne = (): Promise<unknown> => {
+      const i = seq();
       start[i] = now();
-      const out = presigned ? ready[i] : prepare(i);
-      for (const o of out) await kor.publish(o.subject, o.bytes, { msgId: o.msgId });
+      if (!fabricOnly) return publisher.send("BallisticTrack", exampleTrack("KOR", "T0001", i), label);
+      fabricSeq++;
+      return kor.publish(fixed.subject, fixed.bytes, { msgId: `KOR.fabric.${i}` });
     };
+    /** Closed loop: keeps `window` messages awaiting their PubAck until `count` were sent. */
+    const saturate = (count: number, window: number) =>
+      new Promise<void>((resolve, reject) => {
+        let left = count;
+        let inFlight = 0;
+        const pump = () => {
+          while (inFlight < window && left > 0) {
+            left--;
+            inFlight++;
+            sendOne().then(() => {
+              inFlight--;
+              if (left === 0 && inFlight === 0) resolve();
+              else pump();
+            }, reject);
+          }
+        };
+        pump();
+      });
+    const stats = () => ({ ...sender.stats });
+    const meanBatch = (
+      a: { envelopes: number; batches: number },
+      b: { envelopes: number; batches: number },
+    ) => (b.envelopes - a.envelopes) / Math.max(1, b.batches - a.batches);
 
     // Warm-up (JIT, connections, stream files).
-    for (let i = 0; i < WARMUP; i++) await sendOne();
+    await saturate(WARMUP, 64);
     const warm = await usa.collect(WARMUP);
 
-    // Saturated run: IN_FLIGHT concurrent publishers, each awaiting its own PubAck.
-    const satFrom = seq;
+    // Saturated run.
+    const satFrom = seq();
+    const satStats0 = stats();
     const senderCpu0 = process.cpuUsage();
-    let left = SATURATED_MESSAGES;
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (left > 0) {
-          left--;
-          await sendOne();
-        }
-      }),
-    );
-    const satTo = seq;
+    const serverCpu0 = serverCpuUs(cluster);
+    await saturate(saturatedMessages, IN_FLIGHT);
+    const satTo = seq();
     const sat = await usa.collect(satTo);
     const senderCpu = process.cpuUsage(senderCpu0);
+    const serverCpu = serverCpuUs(cluster) - serverCpu0;
+    const satStats = stats();
     let lastAccept = 0;
     for (let i = satFrom; i < satTo; i++) lastAccept = Math.max(lastAccept, sat.times[i] ?? 0);
     const msgsPerSec = (satTo - satFrom) / ((lastAccept - start[satFrom]) / 1000);
+    const nSat = satTo - satFrom;
 
-    // Paced run at half the measured saturation rate (at most MAX_PACED_RATE): one message every
-    // 1/rate s, open loop (sends do not wait for earlier acks). This is the latency a message sees
-    // in operation, without the queueing of a saturated pipe.
-    const rate = Math.min(MAX_PACED_RATE, Math.max(50, Math.floor(msgsPerSec / 2)));
-    const pacedCount = Math.min(PACED_MESSAGES, rate * 5);
-    const paceFrom = seq;
-    const interval = 1000 / rate;
+    // Paced run, open loop: every millisecond (timer permitting) submit the messages due by now.
+    const rate = PACED_RATE ?? Math.max(100, Math.min(TARGET_RATE, Math.floor(msgsPerSec / 2)));
+    const pacedCount = Math.round(rate * PACED_SECONDS);
+    const paceFrom = seq();
+    const paceStats0 = stats();
     const p0 = performance.now();
-    const pending: Promise<void>[] = [];
-    for (let k = 0; k < pacedCount; k++) {
-      const wait = p0 + k * interval - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      pending.push(sendOne());
-      if (pending.length >= 512) await Promise.all(pending.splice(0, 256));
+    let submitted = 0;
+    let done = 0;
+    let failed: unknown;
+    while (submitted < pacedCount) {
+      const due = Math.min(pacedCount, Math.floor(((performance.now() - p0) * rate) / 1000) + 1);
+      for (; submitted < due; submitted++)
+        sendOne().then(
+          () => done++,
+          (err) => {
+            failed = err;
+          },
+        );
+      await sleep(1);
     }
-    await Promise.all(pending);
-    const paceTo = seq;
+    const pacedElapsedS = (performance.now() - p0) / 1000;
+    while (done < pacedCount && failed === undefined) await sleep(5);
+    if (failed !== undefined) throw failed;
+    const paceTo = seq();
     const paced = await usa.collect(paceTo);
+    const paceStats = stats();
 
     const latencies = (times: number[], from: number, to: number) => {
       const xs: number[] = [];
@@ -174,22 +275,34 @@ async function measure(presigned: boolean): Promise<BenchRow> {
       .filter(([k]) => k !== "accepted")
       .reduce((s, [, v]) => s + v, 0);
     return {
-      name: presigned ? "sharing-nats-presigned" : "sharing-nats",
+      name,
       transport: "nats",
       msgsPerSec,
       p50Ms: percentile(pacedLat, 0.5),
       p99Ms: percentile(pacedLat, 0.99),
+      latency: fabricOnly
+        ? "publish of ready bytes → arrival at the receiving node (no checks), per message"
+        : "submit (before validate/sanitise/batch/sign) → accepted by the receiver (after verify and all checks), per message",
       pacedRateMsgsPerSec: rate,
+      pacedAchievedMsgsPerSec: pacedCount / pacedElapsedS,
+      pacedP999Ms: percentile(pacedLat, 0.999),
+      pacedMaxMs: pacedLat[pacedLat.length - 1],
+      pacedMeanBatch: meanBatch(paceStats0, paceStats),
       saturatedP50Ms: percentile(satLat, 0.5),
       saturatedP99Ms: percentile(satLat, 0.99),
+      saturatedMessages: nSat,
       inFlight: IN_FLIGHT,
-      // CPU time per message in the saturated run: the sending node (sign + NATS publish) and the
-      // receiving node (NATS consume + the receiver's checks), to show where the time goes.
-      senderCpuUsPerMsg: (senderCpu.user + senderCpu.system) / (satTo - satFrom),
-      receiverCpuUsPerMsg: (sat.cpuUs - warm.cpuUs) / (satTo - satFrom),
-      accepted: paced.counters.accepted,
+      maxBatch,
+      saturatedMeanBatch: meanBatch(satStats0, satStats),
+      // Ed25519 verifications the receiver made (batch roots not already cached) per message.
+      verificationsPerMsg: (sat.verifications - warm.verifications) / nSat,
+      // CPU time per message in the saturated run, by process.
+      senderCpuUsPerMsg: (senderCpu.user + senderCpu.system) / nSat,
+      receiverCpuUsPerMsg: (sat.cpuUs - warm.cpuUs) / nSat,
+      natsServersCpuUsPerMsg: serverCpu / nSat,
+      accepted: paced.accepted,
       rejected,
-      bytesPerMessage: prepare(0)[0].bytes.byteLength,
+      bytesPerMessage: fixed.bytes.byteLength,
     };
   } finally {
     await usa?.stop();
@@ -198,8 +311,14 @@ async function measure(presigned: boolean): Promise<BenchRow> {
   }
 }
 
-async function run(): Promise<BenchRow[]> {
-  return [await measure(false), await measure(true)];
-}
-
-export const benchmarks: Benchmark[] = [{ name: "sharing-nats", run }];
+export const benchmarks: Benchmark[] = [
+  { name: "sharing-nats", run: async () => [await measure("sharing-nats", MAX_BATCH, SATURATED_MESSAGES)] },
+  {
+    name: "sharing-nats-unbatched",
+    run: async () => [await measure("sharing-nats-unbatched", 1, Math.min(SATURATED_MESSAGES, 10_000))],
+  },
+  {
+    name: "sharing-nats-fabric-only",
+    run: async () => [await measure("sharing-nats-fabric-only", 1, SATURATED_MESSAGES, true)],
+  },
+];
