@@ -16,12 +16,17 @@
  *   the link or the destination's stream is unavailable it retries with capped exponential backoff
  *   (forever unless giveUpAfterMs is set). Every attempt carries `Nats-Msg-Id` = envelope id, so a
  *   retry after a lost PubAck is recognised by the stream as a duplicate (duplicate window 15 min).
+ * - Publishes are pipelined, never serialised on their PubAcks: callers may have many publish()
+ *   calls outstanding, up to maxInFlight (default 1024) awaiting a PubAck, beyond which publish()
+ *   waits for a slot. All PubAcks come back on one reply subscription of the connection.
  * - A subject the policy or the servers do not allow is refused (TransportRefusedError), never retried.
  * - The connection reconnects forever with capped exponential backoff.
  * - Inbox delivery is at least once from JetStream; this transport also suppresses redelivery of a
  *   message the handler already acked (by stream sequence; a redelivery happens when the hub dies
  *   before it persisted the ack), so within a transport's lifetime the handler sees each stored
  *   message once. Across process restarts the receiver's own idempotence covers the rest.
+ * - Acks are sent together at the end of each turn of the event loop (one socket write for all the
+ *   messages handled in that turn).
  * - Ordering: messages are handed to the handler one at a time in stream order. A publisher that
  *   pipelines publishes and has to retry during a hub outage may store its in-flight messages out
  *   of order; the receiver is idempotent and order-independent on (origin, track, update sequence).
