@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // expect.poll waits on real servers and browsers; its 1 s default turns a loaded machine into a
+    // failure. A condition that never holds still fails, after 30 s.
+    expect: { poll: { timeout: 30_000 } },
   },
 });

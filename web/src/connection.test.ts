@@ -101,3 +101,19 @@ describe("Connection pictures", () => {
     conn.stop();
   });
 });
+
+describe("Connection with the stream worker", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("asks the worker for another picture when a view switch drops the one it handed over", () => {
+    vi.useFakeTimers();
+    const conn = new Connection("token");
+    const posted: unknown[] = [];
+    (conn as unknown as { worker: { postMessage(m: unknown): void } }).worker = { postMessage: (m) => posted.push(m) };
+    conn.receive(JSON.stringify(picture(100)), true); // handed over, waiting to be drawn
+    conn.receive(JSON.stringify({ type: "setup", view: "TRUTH" }), true); // the view changed first
+    vi.runOnlyPendingTimers();
+    // Without asking, the worker would hold every later picture for a page that never asks again.
+    expect(posted).toContainEqual({ type: "want" });
+  });
+});

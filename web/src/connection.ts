@@ -232,6 +232,8 @@ export class Connection {
     if (frame.type === "setup" && this.pendingPicture !== null) {
       perf.skipped++;
       this.pendingPicture = null;
+      // The worker handed that picture over and waits to be asked again: ask, or no picture ever comes.
+      this.askForNext();
     }
     this.onFrame(frame);
   }
