@@ -481,18 +481,26 @@ export class FusionEngine {
     }
 
     // System tracks left without members: merged (their members went into one other track) or dropped.
+    // Who remembers which stn, and where last time's members went, in one pass over the reports (not
+    // one pass per emptied track: in a raid hundreds empty at once).
+    const remembered = new Set<number>();
+    for (const s of this.reports.values()) if (!s.usable) remembered.add(s.stn);
+    const wentTo = new Map<number, Set<number>>();
+    for (const [key, prev] of previousStn) {
+      const s = this.reports.get(key);
+      if (!s?.usable || s.stn === prev) continue;
+      let set = wentTo.get(prev);
+      if (!set) {
+        set = new Set();
+        wentTo.set(prev, set);
+      }
+      set.add(s.stn);
+    }
     for (const [stn, sys] of this.systems) {
       if (sys.members.size > 0) continue;
-      // Any usable report still remembering this stn (temporarily unusable) keeps it alive.
-      let remembered = false;
-      for (const s of this.reports.values()) if (!s.usable && s.stn === stn) remembered = true;
-      if (remembered) continue;
-      const into = new Set<number>();
-      for (const [key, prev] of previousStn) {
-        if (prev !== stn) continue;
-        const s = this.reports.get(key);
-        if (s?.usable && s.stn !== stn) into.add(s.stn);
-      }
+      // Any temporarily unusable report still remembering this stn keeps it alive.
+      if (remembered.has(stn)) continue;
+      const into = wentTo.get(stn) ?? new Set<number>();
       this.systems.delete(stn);
       if (into.size === 1) this.events.push({ kind: "merge", stn, into: [...into][0], t });
       else this.events.push({ kind: "drop", stn, t });
