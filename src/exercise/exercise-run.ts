@@ -614,27 +614,51 @@ export class ExerciseRun {
    * The id of the true object nearest to a track position (within MATCH_M), or null. The truth is
    * sampled once per step; it is moved back to the track's time along its velocity (the track's time
    * lags the step by at most a revisit, over which the curvature of the path is a few hundred metres).
+   * Objects are searched in order of x (truthByX): only those whose x can come within MATCH_M of the
+   * track's, given how far any object moves in x over the track's lag — a thousand objects against
+   * hundreds of tracks per node and step would otherwise be all pairs.
    */
   private matchTruth(x: ArrayLike<number>, tTrack: number, t: number): string | null {
     const s = this.stepTruth;
     const dt = t - tTrack;
+    const { order, xs, maxAbsVx } = this.truthByX();
     let best = -1;
     let bestD2 = MATCH_M * MATCH_M;
     const p = s.pos;
     const v = s.vel;
-    for (let i = 0; i < s.count; i++) {
+    const reach = MATCH_M + maxAbsVx * Math.abs(dt);
+    for (let k = lowerBound(xs, x[0] - reach); k < xs.length && xs[k] <= x[0] + reach; k++) {
+      const i = order[k];
       const dx = p[3 * i] - v[3 * i] * dt - x[0];
       if (dx > MATCH_M || dx < -MATCH_M) continue;
       const dy = p[3 * i + 1] - v[3 * i + 1] * dt - x[1];
       if (dy > MATCH_M || dy < -MATCH_M) continue;
       const dz = p[3 * i + 2] - v[3 * i + 2] * dt - x[2];
       const d2 = dx * dx + dy * dy + dz * dz;
-      if (d2 < bestD2) {
+      // Nearest, and the lowest index among equals (the order a plain scan would give).
+      if (d2 < bestD2 || (d2 === bestD2 && best >= 0 && i < best)) {
         bestD2 = d2;
         best = i;
       }
     }
     return best < 0 ? null : s.ids[best];
+  }
+
+  private truthIndex: { t: number; order: Int32Array; xs: Float64Array; maxAbsVx: number } | null = null;
+
+  /** The step's truth objects sorted by ECEF x (built once per step, on first use). */
+  private truthByX(): { order: Int32Array; xs: Float64Array; maxAbsVx: number } {
+    const s = this.stepTruth;
+    if (this.truthIndex && this.truthIndex.t === s.t && this.truthIndex.order.length === s.count)
+      return this.truthIndex;
+    const order = Int32Array.from({ length: s.count }, (_, i) => i).sort(
+      (a, b) => s.pos[3 * a] - s.pos[3 * b] || a - b,
+    );
+    const xs = Float64Array.from(order, (i) => s.pos[3 * i]);
+    let maxAbsVx = 0;
+    for (let i = 0; i < s.count; i++) maxAbsVx = Math.max(maxAbsVx, Math.abs(s.vel[3 * i]));
+    this.truthIndex = { t: s.t, order, xs, maxAbsVx };
+    return this.truthIndex;
   }
 
   private scoreAlert(nation: AllyCode, alert: Alert): void {
@@ -701,6 +725,18 @@ function threatOf(
     impact: flight.summary.impact,
     impactFix: MaritimeZones.get().classify(flight.summary.impact.lat, flight.summary.impact.lon),
   };
+}
+
+/** First index with xs[i] ≥ v in an ascending array. */
+function lowerBound(xs: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Position of a 6-state moved dt seconds along its velocity. */
