@@ -23,8 +23,8 @@ import type {
   Warning,
 } from "../sharing/messages.ts";
 import type { Policy } from "../sharing/policy.ts";
-import { Receiver } from "../sharing/receiver.ts";
-import { Sender } from "../sharing/sender.ts";
+import { DEFAULT_MAX_AGE_S, Receiver } from "../sharing/receiver.ts";
+import { DEFAULT_VALIDITY_S, Sender } from "../sharing/sender.ts";
 import type { InboxSubscription, Transport } from "../sharing/transport.ts";
 import { IrLaunchDetector } from "../tracking/ir-launch-detection.ts";
 import type { Track, TrackManager } from "../tracking/track-manager.ts";
@@ -82,9 +82,6 @@ export interface NationalNodeOptions {
   readonly clockSpeed?: number;
 }
 
-/** Message validity and oldest accepted age, scenario s, at 1×. */
-const MESSAGE_VALIDITY_S = 60;
-const MAX_MESSAGE_AGE_S = 120;
 /** Wall seconds of transport and processing hold-up a message must survive at any clock speed. */
 const WALL_DELAY_TOLERANCE_S = 10;
 
@@ -154,14 +151,14 @@ export class NationalNode {
       key: opts.key,
       nodeId: `${opts.nation}-node`,
       clock: opts.clock,
-      validityS: Math.max(MESSAGE_VALIDITY_S, WALL_DELAY_TOLERANCE_S * speed),
+      validityS: Math.max(DEFAULT_VALIDITY_S, WALL_DELAY_TOLERANCE_S * speed),
     });
     this.receiver = new Receiver({
       nation: opts.nation,
       policy: opts.policy,
       keys: opts.keys,
       clock: opts.clock,
-      maxAgeS: Math.max(MAX_MESSAGE_AGE_S, 2 * WALL_DELAY_TOLERANCE_S * speed),
+      maxAgeS: Math.max(DEFAULT_MAX_AGE_S, 2 * WALL_DELAY_TOLERANCE_S * speed),
       logger: {
         warn: (_msg, f) =>
           this.emit({

@@ -69,6 +69,9 @@ export interface SharingLogger {
   warn(message: string, fields: Record<string, unknown>): void;
 }
 
+/** Oldest message accepted unless the receiver says otherwise, s after its creation. */
+export const DEFAULT_MAX_AGE_S = 120;
+
 export interface ReceiverOptions {
   readonly nation: NationCode;
   readonly policy: Policy;
@@ -78,7 +81,7 @@ export interface ReceiverOptions {
   readonly logger: SharingLogger;
   /** Largest accepted message, bytes (default 64 KiB). */
   readonly maxBytes?: number;
-  /** Oldest accepted message, s after creation (default 120). */
+  /** Oldest accepted message, s after creation (default DEFAULT_MAX_AGE_S). */
   readonly maxAgeS?: number;
   /** Allowed clock skew into the future, s (default 5). */
   readonly maxFutureS?: number;
@@ -251,8 +254,9 @@ export class Receiver {
     if (h.created > now + (o.maxFutureS ?? 5))
       return reject("future-dated", `created ${h.created} s is ahead of receiver clock ${now} s`);
     if (now > h.validUntil) return reject("stale", `valid until ${h.validUntil} s, receiver clock ${now} s`);
-    if (now - h.created > (o.maxAgeS ?? 120))
-      return reject("stale", `created ${h.created} s is older than ${o.maxAgeS ?? 120} s at ${now} s`);
+    const maxAgeS = o.maxAgeS ?? DEFAULT_MAX_AGE_S;
+    if (now - h.created > maxAgeS)
+      return reject("stale", `created ${h.created} s is older than ${maxAgeS} s at ${now} s`);
     const senderKey = `${h.origin}.${h.senderNode}`;
     let win = this.windows.get(senderKey);
     if (!win) {

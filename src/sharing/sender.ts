@@ -25,13 +25,16 @@ import { allowedFlows, type Flow, type Policy } from "./policy.ts";
 import { sanitise } from "./sanitise.ts";
 import { shareSubject, type Transport } from "./transport.ts";
 
+/** How long a message stays valid after creation unless the sender says otherwise, s. */
+export const DEFAULT_VALIDITY_S = 60;
+
 export interface SenderOptions {
   readonly policy: Policy;
   readonly key: SigningKey;
   readonly nodeId: string;
   /** The sender's clock, s since exercise epoch. */
   readonly clock: () => number;
-  /** How long a message stays valid after creation, s (default 60). */
+  /** How long a message stays valid after creation, s (default DEFAULT_VALIDITY_S). */
   readonly validityS?: number;
   /**
    * First sequence number. Receivers reject sequences they have seen, so a restarted node must
@@ -120,7 +123,7 @@ export class Sender {
         senderNode: this.opts.nodeId,
         sequence,
         created: now,
-        validUntil: now + (this.opts.validityS ?? 60),
+        validUntil: now + (this.opts.validityS ?? DEFAULT_VALIDITY_S),
         kind,
         schemaVersion: version,
       };
