@@ -14,8 +14,41 @@
  * sink rate), and the crossing is found on the cubic Hermite interpolant of that step (positions and
  * velocities at both ends): no further dynamics evaluations are spent on it.
  */
+
+import * as DormandPrince from "../core/dormand-prince.ts";
 import type { BallisticModel } from "../tracking/models/ballistic.ts";
 import { ATMOSPHERE, airDensity, EARTH_WGS84, surfaceHeight } from "../world/flight-model.ts";
+
+// Module-local copies of the tableau: read through the import bindings, the step loop ran about 4×
+// slower (measured under tsx, 70 vs 320 µs a flight).
+const {
+  A21,
+  A31,
+  A32,
+  A41,
+  A42,
+  A43,
+  A51,
+  A52,
+  A53,
+  A54,
+  A61,
+  A62,
+  A63,
+  A64,
+  A65,
+  A71,
+  A73,
+  A74,
+  A75,
+  A76,
+  E1,
+  E3,
+  E4,
+  E5,
+  E6,
+  E7,
+} = DormandPrince;
 
 /** Local error allowed per step: position, m, and velocity, m/s. */
 const POSITION_TOL_M = 1;
@@ -28,35 +61,6 @@ const MIN_STEP_S = 1e-3;
 const CROSSING_TOL_S = 1e-4;
 /** β floor of the dynamics (as in BallisticModel). */
 const BETA_FLOOR = 50;
-
-// Dormand–Prince 5(4) tableau (FSAL: the 7th stage is the next step's first).
-const A21 = 1 / 5;
-const A31 = 3 / 40;
-const A32 = 9 / 40;
-const A41 = 44 / 45;
-const A42 = -56 / 15;
-const A43 = 32 / 9;
-const A51 = 19372 / 6561;
-const A52 = -25360 / 2187;
-const A53 = 64448 / 6561;
-const A54 = -212 / 729;
-const A61 = 9017 / 3168;
-const A62 = -355 / 33;
-const A63 = 46732 / 5247;
-const A64 = 49 / 176;
-const A65 = -5103 / 18656;
-const A71 = 35 / 384;
-const A73 = 500 / 1113;
-const A74 = 125 / 192;
-const A75 = -2187 / 6784;
-const A76 = 11 / 84;
-// Error weights: b5 − b4.
-const E1 = 71 / 57600;
-const E3 = -71 / 16695;
-const E4 = 71 / 1920;
-const E5 = -17253 / 339200;
-const E6 = 22 / 525;
-const E7 = -1 / 40;
 
 /** Scratch arrays for flyToGround: reuse one per caller, so a flight allocates nothing. */
 export class FlightWork {

@@ -1,5 +1,41 @@
+import * as DormandPrince from "../core/dormand-prince.ts";
 import { type DenseTrajectory, DenseTrajectoryBuilder } from "./dense-trajectory.ts";
 import type { MissileClassSpec } from "./missile-classes.ts";
+
+// Module-local copies of the tableau: read through the import bindings, the step loop ran about 4×
+// slower (measured under tsx, 70 vs 320 µs a flight).
+const {
+  A21,
+  A31,
+  A32,
+  A41,
+  A42,
+  A43,
+  A51,
+  A52,
+  A53,
+  A54,
+  A61,
+  A62,
+  A63,
+  A64,
+  A65,
+  A71,
+  A73,
+  A74,
+  A75,
+  A76,
+  C2,
+  C3,
+  C4,
+  C5,
+  E1,
+  E3,
+  E4,
+  E5,
+  E6,
+  E7,
+} = DormandPrince;
 
 /**
  * Equations of motion of a missile in the Earth-centred Earth-fixed (rotating) frame:
@@ -348,39 +384,6 @@ export interface IntegrationResult {
   /** Accepted steps (for benchmarks and tests). */
   readonly steps: number;
 }
-
-// Dormand–Prince 5(4) coefficients.
-const C2 = 1 / 5;
-const C3 = 3 / 10;
-const C4 = 4 / 5;
-const C5 = 8 / 9;
-const A21 = 1 / 5;
-const A31 = 3 / 40;
-const A32 = 9 / 40;
-const A41 = 44 / 45;
-const A42 = -56 / 15;
-const A43 = 32 / 9;
-const A51 = 19372 / 6561;
-const A52 = -25360 / 2187;
-const A53 = 64448 / 6561;
-const A54 = -212 / 729;
-const A61 = 9017 / 3168;
-const A62 = -355 / 33;
-const A63 = 46732 / 5247;
-const A64 = 49 / 176;
-const A65 = -5103 / 18656;
-const A71 = 35 / 384;
-const A73 = 500 / 1113;
-const A74 = 125 / 192;
-const A75 = -2187 / 6784;
-const A76 = 11 / 84;
-// Error weights: b5 − b4.
-const E1 = 71 / 57600;
-const E3 = -71 / 16695;
-const E4 = 71 / 1920;
-const E5 = -17253 / 339200;
-const E6 = 22 / 525;
-const E7 = -1 / 40;
 
 /**
  * Integrates y' = f(t, y) from (t0, y0) until the body reaches the surface (after `impactArmedAfter`)
