@@ -18,6 +18,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { ExerciseFeed } from "./feed.ts";
 import { LeakGuard } from "./leak-guard.ts";
 import { RateLimiter } from "./rate-limit.ts";
+import { SocketCommandGate } from "./socket-commands.ts";
 import { fileStream, findFile } from "./static-files.ts";
 import type { TokenStore } from "./tokens.ts";
 import type { ClientCommand, Participant, PictureFrame, ServerFrame, SetupFrame, ViewName } from "./wire.ts";
@@ -271,10 +272,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
       socket.close(4403, "forbidden view");
       return;
     }
-    const limiter = new RateLimiter(opts.wsRatePerS ?? 10, 2 * (opts.wsRatePerS ?? 10));
+    const gate = new SocketCommandGate(opts.wsRatePerS);
     let lastSeq = 0;
     let lastPictureAt = 0;
-    let strikes = 0;
     const send = (frame: ServerFrame) => {
       const text = encode(frame, view);
       if (text === null)
@@ -305,18 +305,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
     socket.on("error", unsubscribe);
     socket.on("message", (raw: Buffer, isBinary: boolean) => {
       const reply = (error: string) => socket.send(JSON.stringify({ type: "error", error }));
-      if (!limiter.take("c")) {
-        if (++strikes > 50) socket.close(1008, "rate limit");
-        else reply("rate limit: too many commands, slow down");
-        return;
-      }
-      if (isBinary) return reply("message: must be JSON text");
-      let cmd: ClientCommand;
-      try {
-        cmd = JSON.parse(raw.toString("utf8"));
-      } catch {
-        return reply("message: not valid JSON");
-      }
+      const msg = gate.admit(socket, raw, isBinary, reply);
+      if (!msg) return;
+      const cmd = msg.value as ClientCommand;
       try {
         if (cmd === null || typeof cmd !== "object")
           throw new HttpError(400, "message: must be a JSON object");

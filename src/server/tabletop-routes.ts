@@ -51,7 +51,7 @@ import type { TtxSession } from "../tabletop/session.ts";
 import { clockPhases, moveAt } from "../tabletop/state.ts";
 import { loadTtxFile } from "../tabletop/ttx-load.ts";
 import { WallClockSource } from "../tabletop/wall-clock.ts";
-import { RateLimiter } from "./rate-limit.ts";
+import { SocketCommandGate } from "./socket-commands.ts";
 import type { TokenStore } from "./tokens.ts";
 import type { Participant } from "./wire.ts";
 
@@ -367,8 +367,7 @@ export async function registerTabletopRoutes(
         return refuse(4400, "after: must be a non-negative integer (the last event seq received)");
     }
 
-    const limiter = new RateLimiter(opts.wsRatePerS ?? 10, 2 * (opts.wsRatePerS ?? 10));
-    let strikes = 0;
+    const gate = new SocketCommandGate(opts.wsRatePerS);
     const send = (frame: TtxServerFrame) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
     };
@@ -434,18 +433,9 @@ export async function registerTabletopRoutes(
     socket.on("message", (raw: Buffer, isBinary: boolean) => {
       let ref: string | null = null;
       const reply = (error: string) => send({ type: "error", ref, error });
-      if (!limiter.take("c")) {
-        if (++strikes > 50) socket.close(1008, "rate limit");
-        else reply("rate limit: too many commands, slow down");
-        return;
-      }
-      if (isBinary) return reply("message: must be JSON text");
-      let body: unknown;
-      try {
-        body = JSON.parse(raw.toString("utf8"));
-      } catch {
-        return reply("message: not valid JSON");
-      }
+      const msg = gate.admit(socket, raw, isBinary, reply);
+      if (!msg) return;
+      const body = msg.value;
       if (body === null || typeof body !== "object" || Array.isArray(body))
         return reply("message: must be a JSON object (a command with a type)");
       const { ref: r, ...command } = body as Record<string, unknown>;
