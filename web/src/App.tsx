@@ -3,7 +3,8 @@
  * time-to-impact countdown, track table, message and rejection log, reports and, for control, the
  * clock and the per-nation view switch. Language and direction follow the chosen language.
  */
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useLiveSource, useTicker } from "./live-hooks.ts";
 import type { ViewName, WireAlert, WireLogEntry, WireTrack } from "../../src/server/wire.ts";
 import { Connection, signIn } from "./connection.ts";
 import { sigmaKm } from "./geo.ts";
@@ -86,31 +87,9 @@ function SignIn(props: { t: (k: Key) => string; langSelect: React.ReactNode; onT
   );
 }
 
-function useConnection(token: string): Connection {
-  const conn = useMemo(() => new Connection(token), [token]);
-  useEffect(() => {
-    conn.start();
-    return () => conn.stop();
-  }, [conn]);
-  useSyncExternalStore(
-    useCallback((fn) => conn.subscribe(fn), [conn]),
-    () => conn.version,
-  );
-  return conn;
-}
-
-/** Re-renders every `ms` (for the countdown between pictures). */
-function useTicker(ms: number): void {
-  const [, setN] = useState(0);
-  useEffect(() => {
-    const id = setInterval(() => setN((n) => n + 1), ms);
-    return () => clearInterval(id);
-  }, [ms]);
-}
-
 function Picture(props: { token: string; lang: Lang; t: (k: Key) => string; langSelect: React.ReactNode; onSignOut: () => void }) {
   const { lang, t } = props;
-  const conn = useConnection(props.token);
+  const conn = useLiveSource(() => new Connection(props.token), [props.token]);
   useTicker(250);
   const [mode, setMode] = useState<"3d" | "2d">(() => (new URLSearchParams(location.search).get("map") === "2d" || !webglAvailable() ? "2d" : "3d"));
   const [globeFailure, setGlobeFailure] = useState<string | null>(webglAvailable() ? null : "no WebGL");

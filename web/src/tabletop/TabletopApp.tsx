@@ -8,7 +8,8 @@
  *
  * Everything shown comes from what the server sent this seat; the screens never guess at more.
  */
-import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useLiveSource, useTicker } from "../live-hooks.ts";
 import { formatNumber, isRtl, type Lang } from "../i18n.ts";
 import { pick, type TtxKey, ttxTranslator } from "./i18n.ts";
 import type { Channel, DecisionPointView, NationalCell, Precondition, Rating, ResponseOption } from "./protocol.ts";
@@ -41,27 +42,6 @@ export function TabletopLink(props: { lang: Lang }) {
       {ttxTranslator(props.lang)("tabletop")}
     </a>
   );
-}
-
-function useConnection(token: string, run: string, participant: string | null): TtxConnection {
-  const conn = useMemo(() => new TtxConnection(token, run, participant), [token, run, participant]);
-  useEffect(() => {
-    conn.start();
-    return () => conn.stop();
-  }, [conn]);
-  useSyncExternalStore(
-    useCallback((fn) => conn.subscribe(fn), [conn]),
-    () => conn.version,
-  );
-  return conn;
-}
-
-function useTicker(ms: number): void {
-  const [, setN] = useState(0);
-  useEffect(() => {
-    const id = setInterval(() => setN((n) => n + 1), ms);
-    return () => clearInterval(id);
-  }, [ms]);
 }
 
 /** 1:02:03 or 02:03 for a duration in seconds (digits in the reader's script). */
@@ -121,7 +101,7 @@ export function TabletopApp(props: { token: string; lang: Lang; langSelect: Reac
   const q = new URLSearchParams(location.search);
   const [run, setRun] = useState(q.get("run") ?? DEFAULT_RUN);
   const [seatId, setSeatId] = useState<string | null>(q.get("participant"));
-  const conn = useConnection(props.token, run, seatId);
+  const conn = useLiveSource(() => new TtxConnection(props.token, run, seatId), [props.token, run, seatId]);
   useTicker(500);
   useEffect(() => {
     document.title = t("title");
