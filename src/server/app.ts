@@ -84,7 +84,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 16 * 1024,
-    maxParamLength: 200,
+    // Fastify 5 takes router settings here (top-level ones print FSTDEP022).
+    routerOptions: { maxParamLength: 200 },
   }) as unknown as FastifyInstance & {
     leakGuard: LeakGuard;
   };
