@@ -27,6 +27,16 @@
  *         different nations. The emptied one is reported as merged.
  *       - An unassigned report starts a new system track.
  *     A system track keeps its stn as long as any member stays in it.
+ *       - Before it does, it is tested against the COASTING candidates (coasting.ts): system tracks
+ *         dropped earlier whose object may still be in flight (until the latest impact of their
+ *         sigma points). The test is the χ² of the two-body invariants (angular momentum,
+ *         eccentricity vector, time of apoapsis — what ballistic flight conserves, so a gap of an
+ *         hour out of every radar's coverage costs no accuracy) with the combined covariance, gated
+ *         at χ²₆(`coastGateProbability`, default 0.999, the association gate). Among the candidates
+ *         that gate, the most likely (least d² + ln det S) is chosen, optimally over the source's new
+ *         reports. The report then takes the candidate's system track number back (a "resume" event):
+ *         a missile that climbed out of coverage, or a radar that lost and re-initiated its track,
+ *         keeps its number. Reports that gate with a live system track never reach this test.
  *  3. Reporting responsibility (reporting-responsibility.ts): best member, handover past a margin.
  *  4. Fusion: sequential covariance intersection of the members, best first
  *     (covariance-intersection.ts) — shared information is never counted twice.
@@ -37,6 +47,7 @@
 import { cholesky, mahalanobis2 } from "../core/matrix.ts";
 import { chiSquareQuantile } from "../tracking/metrics/chi-square.ts";
 import { NATIONS, type NationCode } from "../world/nation.ts";
+import { CoastingModel, CoastingTrack, DEFAULT_COASTING } from "./coasting.ts";
 import { type CiCriterion, CiWorkspace, ciFuseMany } from "./covariance-intersection.ts";
 import { DEFAULT_PHASE_Q, type PhaseNoise, ReportPredictor } from "./report-prediction.ts";
 import {
@@ -81,6 +92,10 @@ export interface FusionEngineOptions {
   readonly handoverTraceMargin?: number;
   /** Quality basis: challenger quality ≥ holder's + margin to take over (default 2). */
   readonly handoverQualityMargin?: number;
+  /** Gate probability for taking a coasting (dropped) system track back (default 0.999). */
+  readonly coastGateProbability?: number;
+  /** Keep dropped system tracks as coasting candidates (default true). */
+  readonly coasting?: boolean;
 }
 
 export type FusionEvent =
@@ -98,7 +113,24 @@ export type FusionEvent =
       readonly reason: "better-quality" | "reporter-lost";
     }
   | { readonly kind: "merge"; readonly stn: number; readonly into: number; readonly t: number }
-  | { readonly kind: "drop"; readonly stn: number; readonly t: number };
+  | {
+      readonly kind: "drop";
+      readonly stn: number;
+      readonly t: number;
+      /** Kept as a coasting candidate until this time (absent: forgotten at once). */
+      readonly coastUntil?: number;
+    }
+  /** A new report took a coasting system track back after `gapS` without any. */
+  | {
+      readonly kind: "resume";
+      readonly stn: number;
+      readonly t: number;
+      readonly gapS: number;
+      /** The candidate's predicted impact (latest of its sigma points), s. */
+      readonly coastUntil: number;
+    }
+  /** A coasting candidate passed its predicted impact without being taken back. */
+  | { readonly kind: "forget"; readonly stn: number; readonly t: number };
 
 export type HandoverEvent = Extract<FusionEvent, { kind: "handover" }>;
 
@@ -138,6 +170,10 @@ interface SystemState {
   reporterTrackNumber: string;
   /** Working membership: source → report key. */
   readonly members: Map<NationCode, string>;
+  /** Last fused estimate (what a coasting candidate starts from). */
+  last?: { t: number; x: Float64Array; P: Float64Array };
+  /** Taken back from coasting (no "new" event when its reporter is first decided). */
+  resumed?: boolean;
 }
 
 const keyOf = (source: NationCode, trackNumber: string) => `${source}\u0000${trackNumber}`;
@@ -158,6 +194,9 @@ export class FusionEngine {
   private readonly refX = new Float64Array(N);
   private readonly refP = new Float64Array(NN);
   private readonly sourceOrder: NationCode[];
+  private readonly coastGate: number;
+  private readonly coastModel: CoastingModel | null;
+  private readonly coasting = new Map<number, CoastingTrack>();
 
   private readonly reports = new Map<string, StoredReport>();
   private readonly systems = new Map<number, SystemState>();
@@ -199,6 +238,20 @@ export class FusionEngine {
         : { ...DEFAULT_PHASE_Q, ...(opts.qAccel ?? {}) };
     this.predictor = new ReportPredictor(q);
     this.sourceOrder = [opts.nation, ...NATIONS.filter((n) => n !== opts.nation)];
+    const pc = opts.coastGateProbability ?? 0.999;
+    if (!(pc > 0 && pc < 1)) throw new RangeError(`coastGateProbability must be in (0, 1), got ${pc}`);
+    this.coastGate = chiSquareQuantile(pc, N);
+    this.coastModel = (opts.coasting ?? true) ? new CoastingModel(DEFAULT_COASTING) : null;
+  }
+
+  /** Whether a dropped system track is coasting (may still be taken back by a new report). */
+  isCoasting(stn: number): boolean {
+    return this.coasting.has(stn);
+  }
+
+  /** Coasting candidates: system track number and until when each is kept. */
+  coastingTracks(): { stn: number; tExpire: number }[] {
+    return [...this.coasting.values()].map((c) => ({ stn: c.stn, tExpire: c.tExpire }));
   }
 
   /**
@@ -239,6 +292,11 @@ export class FusionEngine {
     if (!Number.isFinite(t)) throw new RangeError(`fusion time must be finite, got ${t}`);
     if (t < this.lastT) throw new RangeError(`fusion time went backwards: ${t} < ${this.lastT}`);
     this.lastT = t;
+    for (const [stn, c] of this.coasting)
+      if (t > c.tExpire) {
+        this.coasting.delete(stn);
+        this.events.push({ kind: "forget", stn, t });
+      }
     this.predictAll(t);
     this.associate(t);
     return this.buildPicture(t);
@@ -458,13 +516,21 @@ export class FusionEngine {
       const nc = open.length;
       const edges = this.gatedPairs(rows, freeRows, source, open, previousStn);
       const rowToColOfOpen = nr > 0 && nc > 0 ? sparseAssignment(nr, nc, edges) : null;
+      const fresh: StoredReport[] = [];
+      for (let b = 0; b < nc; b++) if (!(rowToColOfOpen && rowToColOfOpen[b] >= 0)) fresh.push(open[b]);
+      const resumed = this.resume(fresh, t);
       for (let b = 0; b < nc; b++) {
         const s = open[b];
         const a = rowToColOfOpen ? rowToColOfOpen[b] : -1;
+        const back = resumed.get(s);
         if (a >= 0) {
           const sys = rows[freeRows[a]];
           sys.members.set(source, s.key);
           s.stn = sys.stn;
+        } else if (back) {
+          back.members.set(source, s.key);
+          this.systems.set(back.stn, back);
+          s.stn = back.stn;
         } else {
           const sys: SystemState = {
             stn: this.nextStn++,
@@ -503,8 +569,57 @@ export class FusionEngine {
       const into = wentTo.get(stn) ?? new Set<number>();
       this.systems.delete(stn);
       if (into.size === 1) this.events.push({ kind: "merge", stn, into: [...into][0], t });
-      else this.events.push({ kind: "drop", stn, t });
+      else {
+        const last = sys.last;
+        const c =
+          this.coastModel && last
+            ? CoastingTrack.create(stn, sys.tFirst, last.t, last.x, last.P, this.coastModel)
+            : null;
+        if (c && c.tExpire > t) {
+          this.coasting.set(stn, c);
+          this.events.push({ kind: "drop", stn, t, coastUntil: c.tExpire });
+        } else this.events.push({ kind: "drop", stn, t });
+      }
     }
+  }
+
+  /**
+   * New reports of one source (no live system track took them) against the coasting candidates: the
+   * pairs inside the coasting gate, assigned optimally by likelihood (d² + ln det S); each pairing
+   * takes the candidate's system track back (returned, not yet in the picture).
+   */
+  private resume(fresh: readonly StoredReport[], t: number): Map<StoredReport, SystemState> {
+    const out = new Map<StoredReport, SystemState>();
+    if (fresh.length === 0 || this.coasting.size === 0) return out;
+    const cands = [...this.coasting.values()].sort((a, b) => a.stn - b.stn);
+    const pairs: { row: number; col: number; d2: number; logDet: number }[] = [];
+    for (let b = 0; b < fresh.length; b++) {
+      const s = fresh[b];
+      for (let a = 0; a < cands.length; a++) {
+        const r = cands[a].distance2(s.xp, s.Pp, t);
+        if (r && r.d2 <= this.coastGate) pairs.push({ row: a, col: b, d2: r.d2, logDet: r.logDet });
+      }
+    }
+    if (pairs.length === 0) return out;
+    const minLogDet = Math.min(...pairs.map((p) => p.logDet));
+    const edges: Edge[] = pairs.map((p) => ({ row: p.row, col: p.col, cost: p.d2 + p.logDet - minLogDet }));
+    const rowOfCol = sparseAssignment(cands.length, fresh.length, edges);
+    for (let b = 0; b < fresh.length; b++) {
+      const a = rowOfCol[b];
+      if (a < 0) continue;
+      const c = cands[a];
+      this.coasting.delete(c.stn);
+      out.set(fresh[b], {
+        stn: c.stn,
+        tFirst: c.tFirst,
+        reporter: null,
+        reporterTrackNumber: "",
+        members: new Map(),
+        resumed: true,
+      });
+      this.events.push({ kind: "resume", stn: c.stn, t, gapS: t - c.t0, coastUntil: c.tExpire });
+    }
+    return out;
   }
 
   private buildPicture(t: number): SystemTrack[] {
@@ -522,7 +637,7 @@ export class FusionEngine {
       const reporterReport = members.find((s) => s.r.source === decision.reporter) as StoredReport;
       if (decision.change) {
         if (decision.from === null) {
-          this.events.push({ kind: "new", stn, t, reporter: decision.reporter });
+          if (!sys.resumed) this.events.push({ kind: "new", stn, t, reporter: decision.reporter });
         } else {
           const ev: HandoverEvent = {
             kind: "handover",
@@ -543,6 +658,7 @@ export class FusionEngine {
       const x = new Float64Array(N);
       const P = new Float64Array(NN);
       this.fuseReports(members, x, P);
+      sys.last = { t, x: Float64Array.from(x), P: Float64Array.from(P) };
       const contributors: Contributor[] = members.map((s) => ({
         source: s.r.source,
         trackNumber: s.r.trackNumber,

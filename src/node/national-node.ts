@@ -86,7 +86,7 @@ export interface NationalNodeOptions {
 const WALL_DELAY_TOLERANCE_S = 10;
 
 interface ThreatState {
-  readonly detector: PoweredFlightDetector;
+  detector: PoweredFlightDetector;
   nextPredictionT: number;
   lastTImpact: number;
   lastImpact?: { lat: number; lon: number };
@@ -221,6 +221,20 @@ export class NationalNode {
     }
     const picture = this.fusion.fuse(t);
     this.lastPicture = picture;
+    // Picture events are drained every step (they would pile up otherwise). A system track taken back
+    // from coasting continues its threat: same threat id, its alerts are updated, not issued again;
+    // its powered-flight history is from before the gap, so it starts afresh, and it is re-predicted as
+    // soon as it can be. Until then its end is not the stale prediction's impact time but the latest
+    // one the coasting candidate allowed.
+    this.fusion.handovers();
+    for (const ev of this.fusion.takeEvents()) {
+      const th = ev.kind === "resume" ? this.threats.get(ev.stn) : undefined;
+      if (th && ev.kind === "resume") {
+        th.detector = new PoweredFlightDetector();
+        th.nextPredictionT = t;
+        th.lastTImpact = Math.max(th.lastTImpact, ev.coastUntil);
+      }
+    }
     for (const st of threatLeaders(picture)) this.warn(st, t);
     this.expireThreats(t, picture);
     await this.flushSends();
@@ -487,12 +501,23 @@ export class NationalNode {
       this.publishAlert(alert, [...st.contributors.map((c) => c.trackNumber)]);
   }
 
-  /** Threats whose predicted impact time has passed: cancel their alerts and say where they fell. */
+  /**
+   * Threats whose predicted impact time has passed: cancel their alerts and say where they fell.
+   *
+   * Not while the fusion keeps the threat's system track coasting: a missile that climbed out of every
+   * radar's coverage is still predicted to come down (until the latest impact its uncertainty allows,
+   * coasting.ts), and a track that picks it up again continues the same threat. Its alerts stay as
+   * last predicted (ellipse, probability, time of impact) through the gap — cancelling them because
+   * the radars lost sight of the missile, then issuing them again at reentry, would tell people the
+   * danger had passed when it had not. When the candidate is forgotten unclaimed, the threat ends as
+   * before, at its last predicted impact point.
+   */
   private expireThreats(t: number, picture: readonly SystemTrack[]): void {
     void picture;
     for (const [stn, th] of this.threats) {
       const threatId = `T${stn}`;
       if (this.alerts.isFinished(threatId) || !th.lastImpact || t < th.lastTImpact) continue;
+      if (this.fusion.isCoasting(stn)) continue;
       const fix = MaritimeZones.get().classify(th.lastImpact.lat, th.lastImpact.lon);
       const { alerts, outcome } = this.alerts.impacted(threatId, t, th.lastImpact, fix);
       for (const a of alerts) this.publishAlert(a, []);
