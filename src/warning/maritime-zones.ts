@@ -13,6 +13,15 @@
  * coast distance searches 1° buckets in growing rings and stops as soon as no unvisited bucket can
  * hold a nearer segment. Distances use a local equirectangular projection around the query point
  * (error well under 1% at 200 nautical miles).
+ *
+ * Spatial index (same answers as the plain scans, which `classifyReference` keeps for tests):
+ * - land on the memoisation grid: the ray cast of a grid latitude is done once for the whole row —
+ *   its crossings sorted by longitude, with the answer for every suffix — so a point of the row is a
+ *   binary search (the parity of the crossings east of it is that suffix's);
+ * - coast distance: each 1° bucket is split into 0.125° cells, each with the bounding box of its
+ *   segments; buckets and cells whose box is farther than the nearest segment found so far are
+ *   skipped (they cannot hold a nearer one), and ties between equally near segments go to the one
+ *   the plain scan meets first, so the country named is the same.
  */
 import { createRequire } from "node:module";
 import { feature } from "topojson-client";
@@ -56,6 +65,32 @@ const BAND_DEG = 0.25;
 const BUCKET_DEG = 1;
 const CACHE_DEG = 0.005;
 const CACHE_MAX = 500_000;
+/** Cells per bucket side in the coast-distance index. */
+const SUB = 8;
+const SUB_DEG = BUCKET_DEG / SUB;
+/** Ray-cast rows kept (one per grid latitude asked about; a row holds that latitude's crossings). */
+const ROWS_MAX = 8192;
+/** Slack on bounding-box distances, m: far above rounding (≈1e-9 m), far below any real gap. */
+const BOX_SLACK_M = 1e-6;
+
+/** The coast segments of one 1° bucket, split into cells; boxes as minLon, maxLon, minLat, maxLat. */
+interface BucketIndex {
+  /** Bounding box of every segment of the bucket. */
+  readonly box: Float64Array;
+  /** Bounding box of the segments of each non-empty cell (4 per cell). */
+  readonly cellBox: Float64Array;
+  /** Segments of cell c: segs[cellStart[c] .. cellStart[c + 1]), ascending. */
+  readonly cellStart: Int32Array;
+  readonly segs: Int32Array;
+}
+
+/** One grid latitude's ray cast: crossings by longitude and, per suffix, the land it leaves a point in. */
+interface LandRow {
+  /** Longitudes where the row crosses a segment, ascending. */
+  readonly xs: Float64Array;
+  /** state[i]: lowest country index with an odd count among crossings i.. (−1: none); length n + 1. */
+  readonly state: Int32Array;
+}
 
 export class MaritimeZones {
   private static instance: MaritimeZones | undefined;
@@ -67,6 +102,8 @@ export class MaritimeZones {
   /** Segment indices per latitude band (land test) and per 1° bucket (coast distance). */
   private readonly bands: Int32Array[];
   private readonly buckets = new Map<number, Int32Array>();
+  private readonly index = new Map<number, BucketIndex>();
+  private readonly rows = new Map<number, LandRow>();
   private readonly cache = new Map<number, ZoneFix>();
 
   private constructor() {
@@ -128,7 +165,66 @@ export class MaritimeZones {
         }
     }
     this.bands = bandLists.map((l) => Int32Array.from(l));
-    for (const [k, l] of bucketLists) this.buckets.set(k, Int32Array.from(l));
+    for (const [k, l] of bucketLists) {
+      this.buckets.set(k, Int32Array.from(l));
+      this.index.set(k, this.indexBucket(k, l));
+    }
+  }
+
+  /** Splits one bucket's segments into SUB × SUB cells with their bounding boxes. */
+  private indexBucket(key: number, list: readonly number[]): BucketIndex {
+    const bx = (key % 1000) - 200;
+    const by = Math.floor(key / 1000) - 100;
+    const west = bx * BUCKET_DEG;
+    const south = by * BUCKET_DEG;
+    const s = this.seg;
+    const cells: number[][] = Array.from({ length: SUB * SUB }, () => []);
+    const box = Float64Array.of(
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+    );
+    const clampSub = (v: number) => Math.min(Math.max(v, 0), SUB - 1);
+    for (const k of list) {
+      const loMin = Math.min(s[4 * k], s[4 * k + 2]);
+      const loMax = Math.max(s[4 * k], s[4 * k + 2]);
+      const laMin = Math.min(s[4 * k + 1], s[4 * k + 3]);
+      const laMax = Math.max(s[4 * k + 1], s[4 * k + 3]);
+      growBox(box, 0, loMin, loMax, laMin, laMax);
+      const cx0 = clampSub(Math.floor((loMin - west) / SUB_DEG));
+      const cx1 = clampSub(Math.floor((loMax - west) / SUB_DEG));
+      const cy0 = clampSub(Math.floor((laMin - south) / SUB_DEG));
+      const cy1 = clampSub(Math.floor((laMax - south) / SUB_DEG));
+      for (let cx = cx0; cx <= cx1; cx++) for (let cy = cy0; cy <= cy1; cy++) cells[cy * SUB + cx].push(k);
+    }
+    const used = cells.filter((c) => c.length > 0);
+    const cellBox = new Float64Array(4 * used.length);
+    const cellStart = new Int32Array(used.length + 1);
+    const segs: number[] = [];
+    used.forEach((c, i) => {
+      cellBox.set(
+        [
+          Number.POSITIVE_INFINITY,
+          Number.NEGATIVE_INFINITY,
+          Number.POSITIVE_INFINITY,
+          Number.NEGATIVE_INFINITY,
+        ],
+        4 * i,
+      );
+      for (const k of c)
+        growBox(
+          cellBox,
+          4 * i,
+          Math.min(s[4 * k], s[4 * k + 2]),
+          Math.max(s[4 * k], s[4 * k + 2]),
+          Math.min(s[4 * k + 1], s[4 * k + 3]),
+          Math.max(s[4 * k + 1], s[4 * k + 3]),
+        );
+      segs.push(...c);
+      cellStart[i + 1] = segs.length;
+    });
+    return { box, cellBox, cellStart, segs: Int32Array.from(segs) };
   }
 
   /** The shared instance (the geometry is large; it is read once per process). */
@@ -146,10 +242,10 @@ export class MaritimeZones {
     const key = Math.round(latDeg / CACHE_DEG) * 100_000 + Math.round(wrapLon(lonDeg) / CACHE_DEG);
     let fix = this.cache.get(key);
     if (!fix) {
-      fix = this.classifyExact(
-        Math.round(latDeg / CACHE_DEG) * CACHE_DEG,
-        Math.round(wrapLon(lonDeg) / CACHE_DEG) * CACHE_DEG,
-      );
+      const lat = Math.round(latDeg / CACHE_DEG) * CACHE_DEG;
+      const lon = wrapLon(Math.round(wrapLon(lonDeg) / CACHE_DEG) * CACHE_DEG);
+      // Grid latitudes repeat: their ray casts are kept as rows.
+      fix = this.fixOf(lat, lon, this.landCountryRow(lat, lon), true);
       if (this.cache.size >= CACHE_MAX) this.cache.clear();
       this.cache.set(key, fix);
     }
@@ -159,10 +255,25 @@ export class MaritimeZones {
   /** Classifies a point given in degrees, without the grid. */
   classifyExact(latDeg: number, lonDeg: number): ZoneFix {
     const lon = wrapLon(lonDeg);
-    const land = this.landCountry(latDeg, lon);
+    return this.fixOf(latDeg, lon, this.landCountry(latDeg, lon), true);
+  }
+
+  /**
+   * classifyExact by plain scans, without the spatial index (every segment of the latitude band for
+   * land, every segment of every bucket visited for coast distance): the reference the index must
+   * agree with exactly (tests).
+   */
+  classifyReference(latDeg: number, lonDeg: number): ZoneFix {
+    const lon = wrapLon(lonDeg);
+    return this.fixOf(latDeg, lon, this.landCountry(latDeg, lon), false);
+  }
+
+  private fixOf(lat: number, lon: number, land: number, indexed: boolean): ZoneFix {
     if (land >= 0)
       return { zone: "land", nation: this.nations[land], country: this.names[land], coastDistanceM: 0 };
-    const { country, distanceM } = this.nearestCoast(latDeg, lon, EEZ_M);
+    const { country, distanceM } = indexed
+      ? this.nearestCoast(lat, lon, EEZ_M)
+      : this.nearestCoastScan(lat, lon, EEZ_M);
     if (country < 0) return { zone: "high-seas", nation: null, country: null, coastDistanceM: distanceM };
     const zone: ZoneKind = distanceM <= TERRITORIAL_SEA_M ? "territorial-sea" : "eez";
     return { zone, nation: this.nations[country], country: this.names[country], coastDistanceM: distanceM };
@@ -195,8 +306,134 @@ export class MaritimeZones {
     return -1;
   }
 
-  /** Nearest coast segment within maxM: its country (−1 if none) and distance. */
+  /** landCountry on a grid latitude, through that latitude's row (built on first use). */
+  private landCountryRow(lat: number, lon: number): number {
+    let row = this.rows.get(lat);
+    if (!row) {
+      row = this.landRow(lat);
+      if (this.rows.size >= ROWS_MAX) this.rows.clear();
+      this.rows.set(lat, row);
+    }
+    // First crossing strictly east of lon: the crossings from there on are the ones landCountry counts.
+    const xs = row.xs;
+    let lo = 0;
+    let hi = xs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (xs[mid] > lon) hi = mid;
+      else lo = mid + 1;
+    }
+    return row.state[lo];
+  }
+
+  /**
+   * The ray cast of landCountry for every longitude of one latitude at once: the same crossings (same
+   * arithmetic), sorted by longitude; walking them from the east keeps each country's parity, and the
+   * lowest country index with an odd count is landCountry's answer (its map meets countries in
+   * ascending index: segments are stored country by country).
+   */
+  private landRow(lat: number): LandRow {
+    const list = this.bands[bandIndex(lat)];
+    const s = this.seg;
+    const xsList: number[] = [];
+    const owners: number[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const k = list[i];
+      const y1 = s[4 * k + 1];
+      const y2 = s[4 * k + 3];
+      if (y1 > lat === y2 > lat) continue;
+      const x1 = s[4 * k];
+      const x2 = s[4 * k + 2];
+      xsList.push(x1 + ((lat - y1) * (x2 - x1)) / (y2 - y1));
+      owners.push(this.segCountry[k]);
+    }
+    const n = xsList.length;
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => xsList[a] - xsList[b]);
+    const xs = new Float64Array(n);
+    const state = new Int32Array(n + 1);
+    state[n] = -1;
+    const parity = new Uint8Array(this.names.length);
+    const odd: number[] = [];
+    for (let i = n - 1; i >= 0; i--) {
+      xs[i] = xsList[order[i]];
+      const c = owners[order[i]];
+      parity[c] ^= 1;
+      if (parity[c]) odd.push(c);
+      else odd.splice(odd.indexOf(c), 1);
+      let lowest = -1;
+      for (const o of odd) if (lowest < 0 || o < lowest) lowest = o;
+      state[i] = lowest;
+    }
+    return { xs, state };
+  }
+
+  /**
+   * nearestCoastScan's answer through the bucket index: the same buckets in the same order and the same
+   * stopping rule, but a bucket or cell whose bounding box lies farther than the best distance so far
+   * is skipped (none of its segments can be nearer, nor equal: the slack keeps rounding out of it).
+   * Within a bucket, equal distances go to the lowest segment index, as the scan's list order does;
+   * across buckets the first bucket wins, as the scan's strict comparison does.
+   */
   private nearestCoast(lat: number, lon: number, maxM: number): { country: number; distanceM: number } {
+    const cosLat = Math.max(Math.cos(lat * DEG), 0.01);
+    const mPerDegLat = EARTH_R * DEG;
+    const mPerDegLon = mPerDegLat * cosLat;
+    const bx = Math.floor(lon / BUCKET_DEG);
+    const by = Math.floor(lat / BUCKET_DEG);
+    const maxRingY = Math.ceil(maxM / (mPerDegLat * BUCKET_DEG)) + 1;
+    const maxRingX = Math.min(Math.ceil(maxM / (mPerDegLon * BUCKET_DEG)) + 1, 180);
+    let best = Number.POSITIVE_INFINITY;
+    let bestCountry = -1;
+    const s = this.seg;
+    const maxRing = Math.max(maxRingX, maxRingY);
+    for (let r = 0; r <= maxRing; r++) {
+      for (let dx = -r; dx <= r; dx++)
+        for (let dy = -r; dy <= r; dy++) {
+          if (
+            Math.max(Math.abs(dx), Math.abs(dy)) !== r ||
+            Math.abs(dx) > maxRingX ||
+            Math.abs(dy) > maxRingY
+          )
+            continue;
+          const b = this.index.get(bucketKey(wrapBucketX(bx + dx), by + dy));
+          if (!b) continue;
+          if (boxDistance(b.box, 0, lat, lon, mPerDegLat, mPerDegLon) > best + BOX_SLACK_M) continue;
+          let localBest = best;
+          let localK = -1;
+          const nCells = b.cellStart.length - 1;
+          for (let c = 0; c < nCells; c++) {
+            if (boxDistance(b.cellBox, 4 * c, lat, lon, mPerDegLat, mPerDegLon) > localBest + BOX_SLACK_M)
+              continue;
+            for (let i = b.cellStart[c]; i < b.cellStart[c + 1]; i++) {
+              const k = b.segs[i];
+              const ax = wrapDeltaLon(s[4 * k] - lon) * mPerDegLon;
+              const ay = (s[4 * k + 1] - lat) * mPerDegLat;
+              const bxm = wrapDeltaLon(s[4 * k + 2] - lon) * mPerDegLon;
+              const bym = (s[4 * k + 3] - lat) * mPerDegLat;
+              const d = pointSegmentDistance(ax, ay, bxm, bym);
+              if (d < localBest || (d === localBest && localK >= 0 && k < localK)) {
+                localBest = d;
+                localK = k;
+              }
+            }
+          }
+          if (localK >= 0) {
+            best = localBest;
+            bestCountry = this.segCountry[localK];
+          }
+        }
+      // Every bucket of the next ring is at least r whole buckets away in latitude or longitude.
+      const nextMin = r * BUCKET_DEG * Math.min(mPerDegLat, mPerDegLon);
+      if (best <= nextMin) break;
+    }
+    return best <= maxM ? { country: bestCountry, distanceM: best } : { country: -1, distanceM: best };
+  }
+
+  /**
+   * Nearest coast segment within maxM: its country (−1 if none) and distance — every segment of every
+   * bucket visited (the reference for nearestCoast).
+   */
+  private nearestCoastScan(lat: number, lon: number, maxM: number): { country: number; distanceM: number } {
     const cosLat = Math.max(Math.cos(lat * DEG), 0.01);
     const mPerDegLat = EARTH_R * DEG;
     const mPerDegLon = mPerDegLat * cosLat;
@@ -252,6 +489,49 @@ function pointSegmentDistance(ax: number, ay: number, bx: number, by: number): n
   return Math.sqrt(px * px + py * py);
 }
 
+/**
+ * A lower bound of pointSegmentDistance from (lat, lon) to any segment inside the box at `o` of `box`
+ * (minLon, maxLon, minLat, maxLat), in the same local projection; 0 when the box straddles the
+ * longitude where that projection wraps (the bound would not hold).
+ */
+function boxDistance(
+  box: Float64Array,
+  o: number,
+  lat: number,
+  lon: number,
+  mPerDegLat: number,
+  mPerDegLon: number,
+): number {
+  const w = box[o] - lon;
+  const e = box[o + 1] - lon;
+  if (wrapSide(w) !== wrapSide(e)) return 0;
+  const dw = wrapDeltaLon(w);
+  const de = wrapDeltaLon(e);
+  const gx = dw > 0 ? dw : de < 0 ? -de : 0;
+  const gs = box[o + 2] - lat;
+  const gn = box[o + 3] - lat;
+  const gy = gs > 0 ? gs : gn < 0 ? -gn : 0;
+  const mx = gx * mPerDegLon;
+  const my = gy * mPerDegLat;
+  return Math.sqrt(mx * mx + my * my);
+}
+/** Which branch wrapDeltaLon takes for d: it is a plain shift within one branch. */
+function wrapSide(d: number): number {
+  return d > 180 ? 2 : d < -180 ? 0 : 1;
+}
+function growBox(
+  box: Float64Array,
+  o: number,
+  loMin: number,
+  loMax: number,
+  laMin: number,
+  laMax: number,
+): void {
+  if (loMin < box[o]) box[o] = loMin;
+  if (loMax > box[o + 1]) box[o + 1] = loMax;
+  if (laMin < box[o + 2]) box[o + 2] = laMin;
+  if (laMax > box[o + 3]) box[o + 3] = laMax;
+}
 function bandIndex(lat: number): number {
   return Math.min(Math.max(Math.floor((lat + 90) / BAND_DEG), 0), Math.round(180 / BAND_DEG) - 1);
 }
