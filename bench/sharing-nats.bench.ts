@@ -4,9 +4,17 @@
  * updates to a USA node: each is validated, sanitised, labelled and signed by the real Sender
  * through a BatchPublisher (Merkle batch signatures: everything submitted in one event-loop turn,
  * at most 64 envelopes, shares one Ed25519 signature; src/sharing/batch-signature.ts), published
- * as its own NATS message (own subject, own Nats-Msg-Id) into USA's JetStream inbox on the hub
- * (PubAck awaited), delivered through USA's leaf and accepted by the real Receiver (size, parse,
- * schema, Merkle path + batch root signature, origin, freshness, replay, releasability, de-dup).
+ * into USA's JetStream inbox on the hub (PubAck awaited), delivered through USA's leaf and accepted
+ * by the real Receiver (size, parse, schema, Merkle path + batch root signature, origin, freshness,
+ * replay, releasability, de-dup), item by item.
+ *
+ * FRAMES (src/sharing/nats/frame.ts): in the main row the transport carries the items published on
+ * one subject within one event-loop turn as ONE JetStream message (one publish, PubAck,
+ * Nats-Msg-Id, pull delivery and explicit ack per frame); the receiving transport unpacks it and
+ * every item goes through the Receiver on its own. msgsPerSec counts ITEMS (application messages:
+ * signed, verified, checked, accepted), not frames; the row prints the mean items per frame
+ * (saturatedItemsPerFrame, pacedItemsPerFrame) and jetStreamMsgsPerSec. Row
+ * "sharing-nats-unframed" is the same pipeline with one JetStream message per item.
  *
  * The receiving node runs in its own process (bench/sharing-nats-receiver.ts), as a real node would.
  *
@@ -152,9 +160,10 @@ async function measure(
   maxBatch: number,
   saturatedMessages: number,
   fabricOnly = false,
+  framing = true,
 ): Promise<BenchRow> {
   const { cluster, policy } = await startDefaultCluster();
-  const kor = await nodeTransport(cluster, "KOR", "kor-bench", { policy });
+  const kor = await nodeTransport(cluster, "KOR", "kor-bench", { policy, framing });
   const korKey = generateSigningKey("KOR");
   const maxPaced = Math.max(TARGET_RATE, PACED_RATE ?? 0) * PACED_SECONDS;
   const total = WARMUP + saturatedMessages + maxPaced;
@@ -211,7 +220,17 @@ async function measure(
         };
         pump();
       });
-    const stats = () => ({ ...sender.stats });
+    const stats = () => ({
+      ...sender.stats,
+      frames: kor.stats.framesPublished,
+      framedItems: kor.stats.framedItemsPublished,
+      jsMessages: kor.stats.framesPublished + kor.stats.published - kor.stats.framedItemsPublished,
+    });
+    /** Items per JetStream message published between two stats() (1 when unframed). */
+    const itemsPerMessage = (a: ReturnType<typeof stats>, b: ReturnType<typeof stats>) => {
+      const items = b.framedItems - a.framedItems + (b.jsMessages - b.frames - (a.jsMessages - a.frames));
+      return items / Math.max(1, b.jsMessages - a.jsMessages);
+    };
     const meanBatch = (
       a: { envelopes: number; batches: number },
       b: { envelopes: number; batches: number },
@@ -274,12 +293,20 @@ async function measure(
     const rejected = Object.entries(paced.counters)
       .filter(([k]) => k !== "accepted")
       .reduce((s, [, v]) => s + v, 0);
+    const satPerFrame = itemsPerMessage(satStats0, satStats);
+    const pacedPerFrame = itemsPerMessage(paceStats0, paceStats);
     return {
       name,
       transport: "nats",
       msgsPerSec,
       p50Ms: percentile(pacedLat, 0.5),
       p99Ms: percentile(pacedLat, 0.99),
+      framing: framing
+        ? `items travel in frames (one JetStream message, PubAck, delivery and ack per frame): ${satPerFrame.toFixed(1)} items/frame saturated, ${pacedPerFrame.toFixed(1)} paced; msgsPerSec counts items (application messages), not frames`
+        : "unframed: one JetStream message, PubAck, delivery and ack per item",
+      saturatedItemsPerFrame: satPerFrame,
+      pacedItemsPerFrame: pacedPerFrame,
+      jetStreamMsgsPerSec: msgsPerSec / satPerFrame,
       latency: fabricOnly
         ? "publish of ready bytes → arrival at the receiving node (no checks), per message"
         : "submit (before validate/sanitise/batch/sign) → accepted by the receiver (after verify and all checks), per message",
@@ -311,14 +338,29 @@ async function measure(
   }
 }
 
+/**
+ * Rows (ALLYLINK_BENCH_NATS_ROWS=comma-separated suffixes selects some: "framed" is the main row):
+ * - sharing-nats: batch signatures, frames (the default transport);
+ * - sharing-nats-unframed: batch signatures, one JetStream message per item (before frames);
+ * - sharing-nats-unbatched: frames, one signature per item (maxBatch 1);
+ * - sharing-nats-fabric-only(-framed): ready bytes, no signing or checks, per item / in frames.
+ */
+const ROWS = process.env.ALLYLINK_BENCH_NATS_ROWS?.split(",").map((r) => r.trim());
+const row = (suffix: string, name: string, run: () => Promise<BenchRow>): Benchmark[] =>
+  !ROWS || ROWS.includes(suffix) ? [{ name, run: async () => [await run()] }] : [];
+
 export const benchmarks: Benchmark[] = [
-  { name: "sharing-nats", run: async () => [await measure("sharing-nats", MAX_BATCH, SATURATED_MESSAGES)] },
-  {
-    name: "sharing-nats-unbatched",
-    run: async () => [await measure("sharing-nats-unbatched", 1, Math.min(SATURATED_MESSAGES, 10_000))],
-  },
-  {
-    name: "sharing-nats-fabric-only",
-    run: async () => [await measure("sharing-nats-fabric-only", 1, SATURATED_MESSAGES, true)],
-  },
+  ...row("framed", "sharing-nats", () => measure("sharing-nats", MAX_BATCH, SATURATED_MESSAGES)),
+  ...row("unframed", "sharing-nats-unframed", () =>
+    measure("sharing-nats-unframed", MAX_BATCH, Math.min(SATURATED_MESSAGES, 20_000), false, false),
+  ),
+  ...row("unbatched", "sharing-nats-unbatched", () =>
+    measure("sharing-nats-unbatched", 1, Math.min(SATURATED_MESSAGES, 10_000)),
+  ),
+  ...row("fabric-only", "sharing-nats-fabric-only", () =>
+    measure("sharing-nats-fabric-only", 1, SATURATED_MESSAGES, true, false),
+  ),
+  ...row("fabric-only-framed", "sharing-nats-fabric-only-framed", () =>
+    measure("sharing-nats-fabric-only-framed", 1, SATURATED_MESSAGES, true, true),
+  ),
 ];

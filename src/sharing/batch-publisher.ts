@@ -5,9 +5,11 @@
  * send() validates, sanitises and sequences the item at once (an invalid item is refused alone and
  * immediately), then queues its envelopes. The queue is signed and published when the current turn
  * of the event loop ends (setImmediate: after every callback already due, so no timer delay is
- * added), or at once when maxBatch envelopes wait. Each envelope is then published as its own
- * message on its own subject with its own Nats-Msg-Id, exactly as Sender.send would; only the
- * signature is shared. A lone item is a batch of one.
+ * added), or at once when maxBatch envelopes wait. Each envelope is then published on its own
+ * subject with its own message id, exactly as Sender.send would; only the signature is shared. (The
+ * NATS transport carries the envelopes published on one subject within one turn as one frame —
+ * one JetStream message, nats/frame.ts — and unpacks them at the receiving node.) A lone item is a
+ * batch of one.
  *
  * The window is deliberately short: under load many items arrive in one turn (a tracker's scan, a
  * burst of PubAcks releasing waiting publishers) and share a signature; when traffic is light each

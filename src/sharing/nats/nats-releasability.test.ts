@@ -201,32 +201,48 @@ describe("releasability with the application checks on", () => {
     const sender = new Sender({ policy, key: keys.KOR, nodeId: "kor1", clock, startSequence: 5000 });
     const korOnly = makeLabel(policy, "SECRET", ["KOR"]);
     expect(sender.prepare("BallisticTrack", examplePayload("BallisticTrack", "KOR"), korOnly)).toEqual([]);
-    // A misbehaving sender puts the KOR-only track on the KOR→JPN track subject (a kind NATS allows):
-    // the receiver refuses it on its label.
+    // A misbehaving sender puts the KOR-only track on the KOR→JPN track subject (a kind NATS allows).
+    // Unframed, it reaches JPN's receiver, which refuses it on its label…
+    const plain = await nodeTransport(cluster, "KOR", "kor-plain", { framing: false });
     const bad = korEnvelope("BallisticTrack", examplePayload("BallisticTrack", "KOR"), ["KOR"]);
-    await kor.publish(shareSubject("KOR", "JPN", "BallisticTrack"), encodeEnvelope(bad), {
+    await plain.publish(shareSubject("KOR", "JPN", "BallisticTrack"), encodeEnvelope(bad), {
       msgId: bad.header.id,
+    });
+    await plain.close();
+    // …and in a frame, JPN's transport refuses the whole frame before any item reaches the receiver
+    // (an item whose label is not releasable to the subject's destination).
+    const rejected0 = jpn.stats.framesRejected["frame-subject-mismatch"];
+    const bad2 = korEnvelope(
+      "BallisticTrack",
+      { ...examplePayload("BallisticTrack", "KOR"), updateSequence: 7 },
+      ["KOR"],
+    );
+    await kor.publish(shareSubject("KOR", "JPN", "BallisticTrack"), encodeEnvelope(bad2), {
+      msgId: bad2.header.id,
     });
     // The policy-abiding path for a trilateral item still works.
     const tri = makeLabel(policy, "SECRET", ["KOR", "USA", "JPN"]);
     const sent = await sender.send(kor, "BallisticTrack", examplePayload("BallisticTrack", "KOR"), tri);
     expect(sent.map((o) => o.destination).sort()).toEqual(["JPN", "USA"]);
     await waitFor(() => jpnIn.got.length >= 2, 10_000, "both tracks at JPN");
+    await new Promise((r) => setTimeout(r, 300));
     const [first, second] = jpnIn.got;
+    expect(jpnIn.got).toHaveLength(2);
     expect(first.releasable).toEqual(["KOR"]);
     expect(first.accepted).toBe(false);
     expect(first.reason).toBe("not-releasable");
     expect(second.accepted).toBe(true);
     expect(receiver.counters()["not-releasable"]).toBe(1);
+    expect(jpn.stats.framesRejected["frame-subject-mismatch"]).toBe(rejected0 + 1);
     await (await jpnIn.sub).unsubscribe();
   });
 });
 
 describe("batch-signed items over NATS", () => {
-  it("one NATS message per item and destination, own subject and Nats-Msg-Id; JPN gets only its own", async () => {
+  it("one frame (one JetStream message) per destination, items with their own ids; JPN gets only its own", async () => {
     const usaRx = receiverFor("USA", true);
     const jpnRx = receiverFor("JPN", true);
-    const seen: Record<string, { subject: string; msgId?: string; accepted: boolean }[]> = {
+    const seen: Record<string, { subject: string; msgId?: string; seq: number; accepted: boolean }[]> = {
       USA: [],
       JPN: [],
     };
@@ -244,7 +260,12 @@ describe("batch-signed items over NATS", () => {
           // Earlier tests' messages are in the inboxes too: this sender's only.
           const msgId = (m as NatsInboundMessage).msgId;
           if (msgId?.startsWith("KOR.kor-batch."))
-            seen[n].push({ subject: m.subject, msgId, accepted: rx.receive(m.subject, m.data).accepted });
+            seen[n].push({
+              subject: m.subject,
+              msgId,
+              seq: (m as NatsInboundMessage).streamSequence,
+              accepted: rx.receive(m.subject, m.data).accepted,
+            });
           m.ack();
         }),
       ),
@@ -284,6 +305,8 @@ describe("batch-signed items over NATS", () => {
           mine.map(() => shareSubject("KOR", n, "BallisticTrack")),
         );
         expect(ours(n).every((x) => x.accepted)).toBe(true);
+        // Published in one turn on one subject: one frame.
+        expect(new Set(ours(n).map((x) => x.seq)).size).toBe(1);
       }
       // Only the trilateral items reached Japan, and each receiver verified one signature.
       expect(new Set(sent.filter((o) => o.destination === "JPN").map((o) => o.envelope.label))).toEqual(

@@ -57,7 +57,7 @@ import {
   type Subscription,
 } from "@nats-io/transport-node";
 import type { NationCode } from "../../world/nation.ts";
-import { allowedFlows, type Policy } from "../policy.ts";
+import { allowedFlows, type Policy, RELEASABLE_TO } from "../policy.ts";
 import {
   type InboundMessage,
   type InboxHandler,
@@ -66,11 +66,23 @@ import {
   type PublishAck,
   type PublishOptions,
   parseShareSubject,
+  type ShareSubject,
   shareSubject,
   type Transport,
   TransportRefusedError,
 } from "../transport.ts";
 import { HUB_JS_DOMAIN, inboxStreamName } from "./config.ts";
+import {
+  DEFAULT_MAX_PAYLOAD,
+  decodeFrame,
+  encodeFrame,
+  FRAME_OVERHEAD,
+  type FrameItem,
+  frameId,
+  frameItemBytes,
+  isFrame,
+  MAX_FRAME_ITEMS,
+} from "./frame.ts";
 
 export interface NatsTransportOptions {
   readonly nation: NationCode;
@@ -105,22 +117,51 @@ export interface NatsTransportOptions {
   readonly idleHeartbeatMs?: number;
   /** Where diagnostic lines go (default: nowhere). */
   readonly log?: (line: string) => void;
+  /**
+   * Frames (frame.ts): publishes on the same subject within one turn of the event loop travel as
+   * one JetStream message (default true). False: one JetStream message per publish, as before.
+   * Inbound frames are unpacked either way.
+   */
+  readonly framing?: boolean;
+  /** Most items in one frame (default 256, at most MAX_FRAME_ITEMS). */
+  readonly maxFrameItems?: number;
+  /**
+   * Largest frame, bytes (default: the server's max_payload, 1 MiB in the generated configs, less
+   * 4 KiB for the protocol line and headers). A turn's items beyond it go in further frames.
+   */
+  readonly maxFrameBytes?: number;
+  /** Called once per inbound frame rejected whole (malformed, or an item not for its subject). */
+  readonly onFrameRejected?: (reason: FrameRejectReason, detail: string, subject: string) => void;
 }
+
+export type FrameRejectReason = "malformed-frame" | "frame-subject-mismatch";
 
 /** An inbox message with the NATS details the generic interface leaves out. */
 export interface NatsInboundMessage extends InboundMessage {
   /** The envelope id the publisher sent as Nats-Msg-Id. */
   readonly msgId: string | undefined;
-  /** Position in the inbox stream (strictly increasing in storage order). */
+  /** Position in the inbox stream (strictly increasing in storage order; shared by a frame's items). */
   readonly streamSequence: number;
+  /** Index of the item in its frame (0 for an unframed message). */
+  readonly frameIndex: number;
+  /** Items in the frame this message came in (1 for an unframed message). */
+  readonly frameSize: number;
 }
 
 export interface NatsTransportStats {
+  /** Messages (envelopes) whose publish was acknowledged, framed or not. */
   published: number;
+  /** JetStream messages published that were frames, and the items they carried. */
+  framesPublished: number;
+  framedItemsPublished: number;
   publishRetries: number;
   duplicatesAtStream: number;
   refused: number;
+  /** Messages (envelopes) handed to the inbox handler, framed or not. */
   delivered: number;
+  /** Inbound frames unpacked, and frames rejected whole (by reason). */
+  framesDelivered: number;
+  framesRejected: Record<FrameRejectReason, number>;
   redeliveriesSuppressed: number;
   disconnects: number;
   reconnects: number;
@@ -129,6 +170,15 @@ export interface NatsTransportStats {
 interface JsPubAck {
   readonly stream: string;
   readonly duplicate: boolean;
+}
+
+/** A frame being filled during the current turn of the event loop. */
+interface OpenFrame {
+  readonly subject: string;
+  readonly expectedStream: string;
+  readonly items: FrameItem[];
+  bytes: number;
+  readonly waiters: { resolve(ack: PublishAck): void; reject(err: unknown): void }[];
 }
 
 interface PendingPubAck {
@@ -143,6 +193,12 @@ const INBOX_MAX_AGE_MS = 7 * 24 * 3600_000;
 /** How many acked stream sequences are remembered to suppress redeliveries. */
 const ACKED_MEMORY = 200_000;
 const NODE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Item ids a frame can carry (frame.ts); other ids are published unframed. */
+const FRAMEABLE_ID = /^[\x21-\x7e]{1,255}$/;
+/** How many partly acked frames are remembered (see deliverFrame). */
+const FRAME_STATES = 10_000;
+/** Room left in max_payload for the protocol line and headers of a frame. */
+const FRAME_HEADROOM = 4096;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -167,10 +223,14 @@ export class NatsTransport implements Transport {
   readonly nodeId: string;
   readonly stats: NatsTransportStats = {
     published: 0,
+    framesPublished: 0,
+    framedItemsPublished: 0,
     publishRetries: 0,
     duplicatesAtStream: 0,
     refused: 0,
     delivered: 0,
+    framesDelivered: 0,
+    framesRejected: { "malformed-frame": 0, "frame-subject-mismatch": 0 },
     redeliveriesSuppressed: 0,
     disconnects: 0,
     reconnects: 0,
@@ -193,6 +253,14 @@ export class NatsTransport implements Transport {
   /** Acks given by handlers in this turn of the event loop, sent together at its end. */
   private pendingAcks: JsMsg[] = [];
   private ackFlush: NodeJS.Immediate | undefined;
+  /** Frames being filled in this turn, by subject; sent together at its end. */
+  private readonly openFrames = new Map<string, OpenFrame>();
+  private frameFlush: NodeJS.Immediate | undefined;
+  private readonly framing: boolean;
+  private readonly maxFrameItems: number;
+  private readonly maxFrameBytes: number;
+  /** Inbound frames not yet fully acked: stream sequence → 1 for each item already acked. */
+  private readonly frameStates = new Map<number, Uint8Array>();
   private closed = false;
 
   private constructor(
@@ -207,6 +275,12 @@ export class NatsTransport implements Transport {
     this.nc = nc;
     this.js = js;
     this.jsm = jsm;
+    this.framing = opts.framing ?? true;
+    this.maxFrameItems = Math.max(1, Math.min(MAX_FRAME_ITEMS, opts.maxFrameItems ?? 256));
+    this.maxFrameBytes = Math.max(
+      FRAME_OVERHEAD + 1,
+      opts.maxFrameBytes ?? (nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD) - FRAME_HEADROOM,
+    );
     if (opts.policy) {
       const allowed = new Set<string>();
       for (const f of allowedFlows(opts.policy))
@@ -295,25 +369,99 @@ export class NatsTransport implements Transport {
     const expectedStream = inboxStreamName(s.destination);
     await this.takeSlot();
     try {
-      return await this.publishWithRetries(subject, data, opts, expectedStream);
+      if (this.framing && FRAMEABLE_ID.test(opts.msgId)) {
+        const size = frameItemBytes(opts.msgId, data);
+        if (FRAME_OVERHEAD + size <= this.maxFrameBytes)
+          return await this.enqueueFramed(subject, expectedStream, { msgId: opts.msgId, data }, size);
+      }
+      const ack = await this.publishWithRetries(subject, data, opts.msgId, expectedStream);
+      this.stats.published++;
+      return { subject, duplicate: ack.duplicate };
     } finally {
       this.releaseSlot();
     }
   }
 
+  /**
+   * Adds an item to this turn's frame for its subject (a full frame — maxFrameItems items or
+   * maxFrameBytes bytes — is sent at once and a new one started); resolves on the frame's PubAck.
+   */
+  private enqueueFramed(
+    subject: string,
+    expectedStream: string,
+    item: FrameItem,
+    size: number,
+  ): Promise<PublishAck> {
+    return new Promise<PublishAck>((resolve, reject) => {
+      let f = this.openFrames.get(subject);
+      if (f && (f.items.length >= this.maxFrameItems || f.bytes + size > this.maxFrameBytes)) {
+        this.openFrames.delete(subject);
+        this.sendFrame(f);
+        f = undefined;
+      }
+      if (!f) {
+        f = { subject, expectedStream, items: [], bytes: FRAME_OVERHEAD, waiters: [] };
+        this.openFrames.set(subject, f);
+      }
+      f.items.push(item);
+      f.bytes += size;
+      f.waiters.push({ resolve, reject });
+      // End of this turn: after every callback already due, so no timer delay is added.
+      this.frameFlush ??= setImmediate(() => this.flushFrames());
+    });
+  }
+
+  /** Sends every frame filled in this turn. */
+  private flushFrames(): void {
+    if (this.frameFlush) clearImmediate(this.frameFlush);
+    this.frameFlush = undefined;
+    if (this.openFrames.size === 0) return;
+    const frames = [...this.openFrames.values()];
+    this.openFrames.clear();
+    for (const f of frames) this.sendFrame(f);
+  }
+
+  /**
+   * Publishes one frame: one JetStream message, one PubAck, Nats-Msg-Id derived from its items (so
+   * every retry is the same bytes under the same id and the stream stores it once).
+   */
+  private sendFrame(f: OpenFrame): void {
+    let bytes: Buffer;
+    let id: string;
+    try {
+      bytes = encodeFrame(f.items);
+      id = frameId(f.items);
+    } catch (err) {
+      for (const w of f.waiters) w.reject(err);
+      return;
+    }
+    this.publishWithRetries(f.subject, bytes, id, f.expectedStream).then(
+      (ack) => {
+        this.stats.framesPublished++;
+        this.stats.framedItemsPublished += f.items.length;
+        this.stats.published += f.items.length;
+        const r: PublishAck = { subject: f.subject, duplicate: ack.duplicate };
+        for (const w of f.waiters) w.resolve(r);
+      },
+      (err) => {
+        for (const w of f.waiters) w.reject(err);
+      },
+    );
+  }
+
   private async publishWithRetries(
     subject: string,
     data: Uint8Array,
-    opts: PublishOptions,
+    msgId: string,
     expectedStream: string,
-  ): Promise<PublishAck> {
+  ): Promise<JsPubAck> {
     const start = Date.now();
     const maxBackoff = this.opts.maxBackoffMs ?? 1000;
     let delay = 25;
     for (;;) {
       if (this.closed) throw new Error(`NATS transport ${this.nation}/${this.nodeId} is closed`);
       try {
-        const ack = await this.publishOnce(subject, data, opts.msgId);
+        const ack = await this.publishOnce(subject, data, msgId);
         if (ack.stream !== expectedStream) {
           // Something other than the destination's inbox answered: a misconfigured account.
           this.stats.refused++;
@@ -322,9 +470,8 @@ export class NatsTransport implements Transport {
             subject,
           );
         }
-        this.stats.published++;
         if (ack.duplicate) this.stats.duplicatesAtStream++;
-        return { subject, duplicate: ack.duplicate };
+        return ack;
       } catch (err) {
         if (err instanceof TransportRefusedError) throw err;
         if (isPermissionError(err)) {
@@ -334,7 +481,7 @@ export class NatsTransport implements Transport {
         const giveUp = this.opts.giveUpAfterMs;
         if (giveUp !== undefined && Date.now() - start > giveUp)
           throw new Error(
-            `NATS publish of ${opts.msgId} on ${subject} not acknowledged after ${giveUp} ms: ${(err as Error).message}`,
+            `NATS publish of ${msgId} on ${subject} not acknowledged after ${giveUp} ms: ${(err as Error).message}`,
           );
         this.stats.publishRetries++;
         await sleep(delay);
@@ -525,6 +672,7 @@ export class NatsTransport implements Transport {
       m.ack();
       return;
     }
+    if (isFrame(m.data)) return this.deliverFrame(m, seq, handler);
     let settled = false;
     const msg: NatsInboundMessage = {
       subject: m.subject,
@@ -532,6 +680,8 @@ export class NatsTransport implements Transport {
       deliveryCount: m.info.deliveryCount,
       msgId: m.headers?.get("Nats-Msg-Id") || undefined,
       streamSequence: seq,
+      frameIndex: 0,
+      frameSize: 1,
       ack: () => {
         if (settled) return;
         settled = true;
@@ -553,6 +703,104 @@ export class NatsTransport implements Transport {
       );
       msg.nak();
     }
+  }
+
+  /**
+   * Unpacks a frame (frame.ts) and hands its items to the handler one at a time, in order, each as
+   * its own message with its own ack/nak. The frame is acked once every item is acked; if any item
+   * was nak'ed (or its handler threw) the frame is nak'ed once all are settled, and on redelivery the
+   * items already acked are skipped, so the handler never sees an acked item again.
+   *
+   * Rejected whole, counted, logged and acked (a rejection is final): a malformed frame, and a frame
+   * with an item that does not belong on the frame's subject — its header's origin or kind differs
+   * from the subject's, or its label is not releasable to the subject's destination — so that a frame
+   * cannot carry past the transport's subject permissions anything the subject would not allow. An
+   * item that does not parse is left to the handler (the receiver rejects it alone).
+   */
+  private async deliverFrame(m: JsMsg, seq: number, handler: InboxHandler): Promise<void> {
+    const decoded = decodeFrame(m.data);
+    if (!decoded.ok) return this.rejectFrame(m, seq, "malformed-frame", decoded.error);
+    const items = decoded.items;
+    const sub = parseShareSubject(m.subject);
+    if (!sub) return this.rejectFrame(m, seq, "frame-subject-mismatch", "not a sharing subject");
+    for (let i = 0; i < items.length; i++) {
+      const err = frameItemSubjectError(sub, items[i].data);
+      if (err)
+        return this.rejectFrame(m, seq, "frame-subject-mismatch", `item ${i} (${items[i].msgId}): ${err}`);
+    }
+    this.stats.framesDelivered++;
+    const n = items.length;
+    let done = this.frameStates.get(seq);
+    if (!done || done.length !== n) {
+      done = new Uint8Array(n);
+      this.frameStates.set(seq, done);
+      if (this.frameStates.size > FRAME_STATES) {
+        const oldest = this.frameStates.keys().next().value;
+        if (oldest !== undefined) this.frameStates.delete(oldest);
+      }
+    }
+    const acked = done;
+    let open = n;
+    let naked = false;
+    const settle = (ok: boolean) => {
+      if (!ok) naked = true;
+      if (--open > 0) return;
+      if (naked) m.nak();
+      else {
+        this.frameStates.delete(seq);
+        this.rememberAcked(seq);
+        this.queueAck(m);
+      }
+    };
+    const deliveryCount = m.info.deliveryCount;
+    for (let i = 0; i < n; i++) {
+      if (acked[i] === 1) {
+        this.stats.redeliveriesSuppressed++;
+        settle(true);
+        continue;
+      }
+      let settled = false;
+      const msg: NatsInboundMessage = {
+        subject: m.subject,
+        data: items[i].data,
+        deliveryCount,
+        msgId: items[i].msgId,
+        streamSequence: seq,
+        frameIndex: i,
+        frameSize: n,
+        ack: () => {
+          if (settled) return;
+          settled = true;
+          acked[i] = 1;
+          settle(true);
+        },
+        nak: () => {
+          if (settled) return;
+          settled = true;
+          settle(false);
+        },
+      };
+      this.stats.delivered++;
+      try {
+        const r = handler(msg);
+        if (r && typeof (r as Promise<void>).then === "function") await r;
+      } catch (err) {
+        this.opts.log?.(
+          `NATS ${this.nation}/${this.nodeId}: handler failed on ${m.subject}#${seq}[${i}]: ${(err as Error).message}`,
+        );
+        msg.nak();
+      }
+    }
+  }
+
+  private rejectFrame(m: JsMsg, seq: number, reason: FrameRejectReason, detail: string): void {
+    this.stats.framesRejected[reason]++;
+    this.opts.log?.(
+      `NATS ${this.nation}/${this.nodeId}: rejected frame ${m.subject}#${seq}: ${reason}: ${detail}`,
+    );
+    this.opts.onFrameRejected?.(reason, detail, m.subject);
+    this.rememberAcked(seq);
+    this.queueAck(m);
   }
 
   /**
@@ -605,6 +853,7 @@ export class NatsTransport implements Transport {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.flushFrames();
     this.closed = true;
     this.flushAcks();
     if (this.pubAckSweep) clearInterval(this.pubAckSweep);
@@ -616,6 +865,31 @@ export class NatsTransport implements Transport {
     this.subscriptions.clear();
     await this.nc.drain().catch(() => this.nc.close());
   }
+}
+
+/**
+ * Why an item of a frame on subject `sub` does not belong there: its header's origin or kind is not
+ * the subject's, or its label is not releasable to the subject's destination. Undefined when it
+ * belongs, and when it cannot be read as an envelope at all (the receiver rejects that item alone).
+ */
+export function frameItemSubjectError(sub: ShareSubject, data: Uint8Array): string | undefined {
+  let doc: { header?: { origin?: unknown; kind?: unknown }; label?: { categories?: unknown } };
+  try {
+    doc = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  const h = doc?.header;
+  const l = doc?.label;
+  if (h === null || typeof h !== "object" || l === null || typeof l !== "object") return undefined;
+  if (h.origin !== sub.origin) return `header origin ${String(h.origin)} on a subject of ${sub.origin}`;
+  if (h.kind !== sub.kind) return `header kind ${String(h.kind)} on a subject of ${sub.kind}`;
+  const rel = Array.isArray(l.categories)
+    ? (l.categories as { name?: unknown; values?: unknown }[]).find((c) => c?.name === RELEASABLE_TO)
+    : undefined;
+  if (!rel || !Array.isArray(rel.values) || !rel.values.includes(sub.destination))
+    return `label is not releasable to ${sub.destination}, the subject's destination`;
+  return undefined;
 }
 
 /** Creates (or updates) a nation's inbox stream in its account on the hub. */
