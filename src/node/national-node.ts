@@ -10,7 +10,12 @@
  */
 import { ecefToGeodetic } from "../core/geodesy.ts";
 import type { Rng } from "../core/rng.ts";
-import { type FlightPhase, FusionEngine, type SystemTrack } from "../fusion/fusion-engine.ts";
+import {
+  type FlightPhase,
+  FusionEngine,
+  type FusionEngineOptions,
+  type SystemTrack,
+} from "../fusion/fusion-engine.ts";
 import type { Detection } from "../sensors/detection.ts";
 import type { PinnedKeySet, SigningKey } from "../sharing/keys.ts";
 import { makeLabel, type SecurityLabel } from "../sharing/label.ts";
@@ -80,6 +85,8 @@ export interface NationalNodeOptions {
    * N scenario seconds, so message validity and the oldest accepted age widen with the speed.
    */
   readonly clockSpeed?: number;
+  /** Fusion engine settings other than the nation (default: the engine's own). */
+  readonly fusion?: Omit<FusionEngineOptions, "nation">;
 }
 
 /** Wall seconds of transport and processing hold-up a message must survive at any clock speed. */
@@ -141,7 +148,7 @@ export class NationalNode {
         onDelete: (track, reason) => this.onTrackDeleted(track, reason),
       },
     });
-    this.fusion = new FusionEngine({ nation: opts.nation });
+    this.fusion = new FusionEngine({ ...opts.fusion, nation: opts.nation });
     const areas = [...nationAreas(opts.nation), ...this.protectedAreas.map(protectedAreaOf)];
     this.alerts = new AlertManager(opts.nation, areas, undefined, opts.exercise ?? true);
     this.label = makeLabel(opts.policy, opts.classification ?? "RESTRICTED", [...opts.policy.nations.keys()]);
