@@ -48,6 +48,63 @@ describe("canonical JSON", () => {
     );
   });
 
+  it("equals the reference on values already in canonical key order (the JSON.stringify path)", () => {
+    // JSON.parse of canonical text gives objects whose keys are in sorted order: what receivers see.
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const sorted = JSON.parse(reference(v));
+        expect(canonicalJson(sorted)).toBe(reference(sorted));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { maxLength: 40 }),
+        fc.string(),
+        (xs, s) => {
+          const v = { a: xs, b: { c: s, d: [xs, { e: -0, f: null }] } };
+          expect(canonicalJson(v)).toBe(reference(v));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("keeps its own rules where JSON.stringify's differ, even in sorted objects", () => {
+    const nullProto = Object.assign(Object.create(null), { a: 1, b: [2] });
+    expect(canonicalJson(nullProto)).toBe('{"a":1,"b":[2]}');
+    // Integer-like keys: Object.keys lists them numerically, canonical order is by code unit.
+    expect(canonicalJson({ 1: "x", 9: "y", 10: "z" })).toBe('{"1":"x","10":"z","9":"y"}');
+    // Typed arrays are arrays; a Date or a class instance is its own enumerable keys (no toJSON).
+    expect(canonicalJson({ a: new Float64Array([0.5]), b: 1 })).toBe('{"a":[0.5],"b":1}');
+    expect(canonicalJson({ a: new Date(0) })).toBe('{"a":{}}');
+    class P {
+      x = 1;
+      toJSON() {
+        return "no";
+      }
+    }
+    expect(canonicalJson({ a: new P() })).toBe('{"a":{"x":1}}');
+    expect(canonicalJson({ a: 1, b: undefined, c: [null] })).toBe('{"a":1,"c":[null]}');
+    // Holes, undefined elements and non-finite numbers are refused, not written as null.
+    const holey = [1, 2, 3];
+    delete holey[1];
+    expect(() => canonicalJson({ a: holey })).toThrow("$.a[1]: undefined is not a JSON value");
+    expect(() => canonicalJson({ a: [1, undefined] })).toThrow("$.a[1]: undefined is not a JSON value");
+    expect(() => canonicalJson({ a: 1, b: { c: Number.NEGATIVE_INFINITY } })).toThrow(
+      "$.b.c: not a finite number",
+    );
+    expect(() => canonicalJson({ a: 1, b: { c: () => 1 } })).toThrow("$.b.c: function is not a JSON value");
+    // An inherited toJSON would change JSON.stringify's output: canonical JSON ignores it.
+    const proto = Object.prototype as { toJSON?: unknown };
+    proto.toJSON = () => "polluted";
+    try {
+      expect(canonicalJson({ a: [1], b: { c: 2 } })).toBe('{"a":[1],"b":{"c":2}}');
+    } finally {
+      delete proto.toJSON;
+    }
+  });
+
   it("refuses non-JSON values, naming where they are", () => {
     expect(() => canonicalJson({ a: { b: [1, Number.NaN] } })).toThrow("$.a.b[1]: not a finite number");
     expect(() => canonicalJson({ a: [Infinity] })).toThrow("$.a[0]: not a finite number");

@@ -24,9 +24,16 @@ const keyJson = new Map<string, string>();
 /**
  * The same output as write(), built by string concatenation without tracking paths: this runs twice
  * per shared message (sender and receiver), so it is on the hot path of the sharing fabric.
+ *
+ * A subtree that is already canonical in shape — plain objects whose own keys come in sorted order
+ * (as JSON.parse leaves them after reading canonical text, and as the sender's sanitised copies are
+ * made), plain arrays without holes, finite numbers, strings, booleans and nulls — is handed to
+ * JSON.stringify, which writes exactly these bytes (same key order, same number and string
+ * spellings) without building a string per value. Anything else takes the general path below.
  */
 function fast(v: unknown): string {
   if (v === null) return "null";
+  if (typeof v === "object" && protoToJsonFree() && canonicalShape(v, 0)) return JSON.stringify(v);
   switch (typeof v) {
     case "boolean":
       return v ? "true" : "false";
@@ -62,6 +69,54 @@ function fast(v: unknown): string {
     }
     default:
       throw NOT_JSON;
+  }
+}
+
+/** Deepest subtree handed to JSON.stringify (deeper ones take the general path). */
+const MAX_SHAPE_DEPTH = 64;
+
+/** JSON.stringify calls an inherited toJSON: only when nobody has put one on the prototypes. */
+function protoToJsonFree(): boolean {
+  return (
+    (Object.prototype as { toJSON?: unknown }).toJSON === undefined &&
+    (Array.prototype as { toJSON?: unknown }).toJSON === undefined
+  );
+}
+
+/**
+ * True when JSON.stringify(v) is the canonical JSON of v: plain objects (prototype Object.prototype
+ * or null) with keys in ascending UTF-16 order, arrays (prototype Array.prototype) whose elements are
+ * all defined, finite numbers. Undefined object members are fine (both skip them).
+ */
+function canonicalShape(v: object, depth: number): boolean {
+  if (depth > MAX_SHAPE_DEPTH) return false;
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+    for (let i = 0; i < v.length; i++) if (!canonicalValue(v[i], depth)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0 && !(keys[i - 1] < keys[i])) return false;
+    const x = (v as Record<string, unknown>)[keys[i]];
+    if (x !== undefined && !canonicalValue(x, depth)) return false;
+  }
+  return true;
+}
+
+function canonicalValue(x: unknown, depth: number): boolean {
+  switch (typeof x) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(x);
+    case "object":
+      return x === null || canonicalShape(x, depth + 1);
+    default:
+      return false;
   }
 }
 

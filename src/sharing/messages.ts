@@ -375,15 +375,31 @@ export function validatePayload(kind: MessageKind, version: number, payload: unk
 
 /** Path of the first non-finite number in a JSON-like tree, or undefined. */
 export function findNonFinite(v: unknown, path: string): string | undefined {
+  // Every message passes this check and almost none fails it: walk without building paths first.
+  return allFinite(v) ? undefined : nonFinitePath(v, path);
+}
+
+/** True when no number in the tree is NaN or ±Infinity (what nonFinitePath would find nothing in). */
+function allFinite(v: unknown): boolean {
+  if (typeof v === "number") return Number.isFinite(v);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!allFinite(v[i])) return false;
+  } else if (v !== null && typeof v === "object") {
+    for (const k in v) if (Object.hasOwn(v, k) && !allFinite((v as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+function nonFinitePath(v: unknown, path: string): string | undefined {
   if (typeof v === "number") return Number.isFinite(v) ? undefined : path;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
-      const r = findNonFinite(v[i], `${path}[${i}]`);
+      const r = nonFinitePath(v[i], `${path}[${i}]`);
       if (r) return r;
     }
   } else if (v !== null && typeof v === "object") {
     for (const [k, x] of Object.entries(v)) {
-      const r = findNonFinite(x, `${path}.${k}`);
+      const r = nonFinitePath(x, `${path}.${k}`);
       if (r) return r;
     }
   }
