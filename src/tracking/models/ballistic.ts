@@ -214,9 +214,14 @@ export class BallisticModel {
           this.jacobian(y, A);
           const kpPrev = stage === 0 ? null : kPhi[stage - 1];
           for (let i = 0; i < nn; i++) PhiStage[i] = kpPrev ? Phi[i] + c * kpPrev[i] : Phi[i];
-          // kPhi = A·PhiStage, skipping A's zeros (most of it).
+          // kPhi = A·PhiStage, skipping A's zeros (most of it). A's rows 0–2 hold a single 1 (ṙ = v)
+          // and row 6 (β̇ = 0) none: those rows are a copy and zeros, written as the general sum
+          // would leave them (0 + 1·x, and 0); rows 3–5 are summed in full.
           const out = kPhi[stage];
-          for (let i = 0; i < n; i++) {
+          for (let i = 0; i < 3; i++)
+            for (let j = 0; j < n; j++) out[i * n + j] = 0 + PhiStage[(i + 3) * n + j];
+          if (n === 7) for (let j = 0; j < n; j++) out[6 * n + j] = 0;
+          for (let i = 3; i < 6; i++) {
             for (let j = 0; j < n; j++) {
               let acc = 0;
               for (let p = 0; p < n; p++) {
