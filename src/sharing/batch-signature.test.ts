@@ -289,3 +289,73 @@ describe("verified root cache", () => {
     expect(cache.size).toBe(2);
   });
 });
+
+describe("known nodes of verified batches (VerifiedRootCache.verifyLeaf)", () => {
+  const sizes = [1, 2, 3, 5, 7, 8, 13, 64, 100];
+
+  it("every envelope of a batch verifies in any order, with one Ed25519 verification per batch", () => {
+    for (const n of sizes) {
+      const cache = new VerifiedRootCache(8);
+      const envs = batch(n);
+      // A fixed shuffle: from the middle outwards.
+      const order = Array.from(
+        { length: n },
+        (_, k) => (Math.floor(n / 2) + (k % 2 ? -1 : 1) * Math.ceil(k / 2) + n) % n,
+      );
+      for (const i of order) expect(verifyEnvelope(envs[i], korPin, cache)).toBe(true);
+      expect(cache.misses).toBe(1);
+      // Twice.
+      for (const e of envs) expect(verifyEnvelope(e, korPin, cache)).toBe(true);
+      expect(cache.misses).toBe(1);
+    }
+  });
+
+  it("after the batch is known, a tampered envelope, a wrong index or a wrong path is still refused", () => {
+    for (const n of sizes.filter((x) => x > 1)) {
+      const cache = new VerifiedRootCache(8);
+      const envs = batch(n);
+      for (const e of envs) expect(verifyEnvelope(e, korPin, cache)).toBe(true);
+      for (let i = 0; i < n; i++) {
+        const e = envs[i];
+        const p = structuredClone(e.payload) as { quality: number };
+        p.quality += 0.5;
+        expect(verifyEnvelope({ ...e, payload: p }, korPin, cache)).toBe(false);
+        // Another envelope's place in the batch.
+        const j = (i + 1) % n;
+        expect(verifyEnvelope({ ...e, batch: { ...e.batch, i: j } }, korPin, cache)).toBe(false);
+        expect(verifyEnvelope({ ...e, batch: envs[j].batch }, korPin, cache)).toBe(false);
+        // A path entry replaced by another known hash of the tree.
+        if (e.batch.path.length > 1) {
+          const path = [...e.batch.path];
+          [path[0], path[1]] = [path[1], path[0]];
+          expect(verifyEnvelope({ ...e, batch: { ...e.batch, path } }, korPin, cache)).toBe(false);
+        }
+        // A path one entry too short or too long.
+        expect(
+          verifyEnvelope({ ...e, batch: { ...e.batch, path: e.batch.path.slice(1) } }, korPin, cache),
+        ).toBe(false);
+        expect(
+          verifyEnvelope(
+            { ...e, batch: { ...e.batch, path: [...e.batch.path, e.batch.path[0] ?? ""] } },
+            korPin,
+            cache,
+          ),
+        ).toBe(false);
+      }
+      // The same batch claimed by another nation's key, or for another size.
+      for (const e of envs) expect(verifyEnvelope(e, jpnPin, cache)).toBe(false);
+      expect(verifyEnvelope({ ...envs[0], batch: { ...envs[0].batch, n: n + 1 } }, korPin, cache)).toBe(
+        false,
+      );
+      // Nothing above made the cache accept anything it should not: the genuine ones still pass.
+      for (const e of envs) expect(verifyEnvelope(e, korPin, cache)).toBe(true);
+    }
+  });
+
+  it("a cache of capacity 0 remembers nothing", () => {
+    const cache = new VerifiedRootCache(0);
+    const envs = batch(5);
+    for (const e of envs) expect(verifyEnvelope(e, korPin, cache)).toBe(true);
+    expect(cache.misses).toBe(5);
+  });
+});

@@ -56,9 +56,16 @@ export function leafHashOfText(text: string): Buffer {
   return hash("sha256", `\u0000${text}`, "buffer"); // U+0000 is the single byte 0x00 in UTF-8
 }
 
+/** 0x01 ‖ left ‖ right of two 32-byte hashes, reused (hashing is synchronous). */
+const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_BYTES, 0x01);
+
 /** H(0x01 ‖ left ‖ right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return hash("sha256", Buffer.concat([NODE, left, right]), "buffer");
+  if (left.byteLength !== HASH_BYTES || right.byteLength !== HASH_BYTES)
+    return hash("sha256", Buffer.concat([NODE, left, right]), "buffer");
+  NODE_INPUT.set(left, 1);
+  NODE_INPUT.set(right, 1 + HASH_BYTES);
+  return hash("sha256", NODE_INPUT, "buffer");
 }
 
 /** Largest power of two strictly below n (n ≥ 2). */
@@ -123,6 +130,45 @@ export function rootFromPath(
   return sn === 0 ? r : undefined;
 }
 
+/** A node hash authenticated under a verified root signature, with its base64 text once needed. */
+interface KnownNode {
+  readonly hash: Buffer;
+  text?: string;
+}
+
+interface AuditStep {
+  /** Range (lo · 2048 + hi) of the sibling whose hash is this step's path entry. */
+  readonly sibling: number;
+  /** Range of the node this step computes. */
+  readonly parent: number;
+  readonly siblingOnRight: boolean;
+}
+
+/**
+ * The steps of leaf `index`'s audit path in a tree of `n` leaves, bottom-up (the tree merkleTree
+ * builds: split at the largest power of two below the size), with the leaf ranges of each sibling
+ * and each computed node; undefined when index and n do not fit.
+ */
+function auditSteps(index: number, n: number): AuditStep[] | undefined {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(n)) return undefined;
+  if (n < 1 || n > MAX_BATCH || index < 0 || index >= n) return undefined;
+  const down: AuditStep[] = [];
+  let lo = 0;
+  let hi = n;
+  while (hi - lo > 1) {
+    const mid = lo + splitPoint(hi - lo);
+    const parent = lo * 2048 + hi;
+    if (index < mid) {
+      down.push({ sibling: mid * 2048 + hi, parent, siblingOnRight: true });
+      hi = mid;
+    } else {
+      down.push({ sibling: lo * 2048 + mid, parent, siblingOnRight: false });
+      lo = mid;
+    }
+  }
+  return down.reverse();
+}
+
 /** The bytes the nation's key signs for a batch: domain ‖ nation ‖ n ‖ root. */
 export function rootMessage(nation: NationCode, n: number, root: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(`${ROOT_DOMAIN}${nation}\n${n}\n`, "utf8"), root]);
@@ -147,6 +193,13 @@ export function verifyRoot(key: PinnedKey, n: number, root: Uint8Array, sig: Uin
  */
 export class VerifiedRootCache {
   private readonly entries = new Map<string, true>();
+  /**
+   * Trees of batches whose root signature verified, by (key id, nation, n, signature text): every
+   * node hash already authenticated under that signature, by the range of leaves it covers
+   * (lo · 2048 + hi). A further envelope of the batch is authenticated as soon as its walk up from
+   * the leaf meets a known node with the same hash — usually after one hash instead of a whole path.
+   */
+  private readonly trees = new Map<string, Map<number, KnownNode>>();
   hits = 0;
   misses = 0;
 
@@ -161,7 +214,103 @@ export class VerifiedRootCache {
   /** verifyRoot, remembering successes. */
   verify(key: PinnedKey, n: number, root: Uint8Array, sig: Uint8Array): boolean {
     if (sig.byteLength !== SIGNATURE_BYTES || root.byteLength !== HASH_BYTES) return false;
-    const id = `${key.keyId}|${key.nation}|${n}|${Buffer.from(root).toString("hex")}|${Buffer.from(sig).toString("hex")}`;
+    return this.verifyEncoded(key, n, root, Buffer.from(sig).toString("base64"), () => Buffer.from(sig));
+  }
+
+  /**
+   * Whether `leaf` is leaf `index` of a batch of `n` whose root the pinned key signed with the
+   * signature whose canonical base64 text is `sigText`, `path` being its audit path (base64 text):
+   * what rootFromPath and verifyEncoded decide together, answered from the batch's known nodes when
+   * it has been seen before. `decodeHash`/`decodeSig`: strict base64 decoders (undefined when not
+   * canonical). Returns "bad-path" when index, size and path do not fit together, "bad-sig-text"
+   * when the signature text is not canonical, false when the signature does not verify.
+   */
+  verifyLeaf(
+    key: PinnedKey,
+    n: number,
+    index: number,
+    leaf: Buffer,
+    path: readonly string[],
+    sigText: string,
+    decodeHash: (text: string) => Buffer | undefined,
+    decodeSig: (text: string) => Buffer | undefined,
+  ): true | false | "bad-path" | "bad-sig-text" {
+    const steps = auditSteps(index, n);
+    if (!steps || steps.length !== path.length || leaf.byteLength !== HASH_BYTES) return "bad-path";
+    const treeId = `${key.keyId}|${key.nation}|${n}|${sigText}`;
+    const known = this.capacity > 0 ? this.trees.get(treeId) : undefined;
+    // Walk up from the leaf; stop at the first node the tree already authenticated. Above it, the
+    // rest of the path must be the tree's known siblings (every sibling on the way from a known node
+    // to the root is known), so the answer is exactly rootFromPath's + the signature's.
+    const computed: [number, KnownNode][] = [];
+    let h = leaf;
+    for (let k = 0; k <= steps.length; k++) {
+      const at = k === 0 ? index * 2048 + index + 1 : steps[k - 1].parent;
+      const authentic = known?.get(at);
+      if (authentic) {
+        if (!authentic.hash.equals(h)) break; // not this tree's node: decide the long way below
+        let rest = true;
+        for (let u = k; u < steps.length && rest; u++) {
+          const sib = known!.get(steps[u].sibling);
+          rest = sib !== undefined && (sib.text ??= sib.hash.toString("base64")) === path[u];
+        }
+        if (!rest) break;
+        this.hits++;
+        for (const [r, x] of computed) known!.set(r, x);
+        this.trees.delete(treeId);
+        this.trees.set(treeId, known!);
+        return true;
+      }
+      if (k === steps.length) break;
+      const sib = decodeHash(path[k]);
+      if (!sib) return "bad-path";
+      const step = steps[k];
+      computed.push([at, { hash: h }], [step.sibling, { hash: sib, text: path[k] }]);
+      h = step.siblingOnRight ? nodeHash(h, sib) : nodeHash(sib, h);
+    }
+    // The long way: the whole path to a root, and that root's signature.
+    const root = rootFromPath(
+      leaf,
+      index,
+      n,
+      path.map((p) => decodeHash(p) ?? Buffer.alloc(0)),
+    );
+    if (!root) return "bad-path";
+    let canonicalSig = true;
+    const ok = this.verifyEncoded(key, n, root, sigText, () => {
+      const sig = decodeSig(sigText);
+      canonicalSig = sig !== undefined;
+      return sig;
+    });
+    if (!ok) return canonicalSig ? false : "bad-sig-text";
+    if (this.capacity > 0 && root.equals(h) && computed.length === 2 * steps.length) {
+      const tree = this.trees.get(treeId) ?? new Map<number, KnownNode>();
+      tree.set(n, { hash: root }); // range [0, n)
+      for (const [r, x] of computed) tree.set(r, x);
+      this.trees.set(treeId, tree);
+      if (this.trees.size > this.capacity) {
+        const oldest = this.trees.keys().next().value;
+        if (oldest !== undefined) this.trees.delete(oldest);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * verify() for a signature still in its canonical base64 text (as an envelope carries it): a hit
+   * costs no decoding. `decode` gives the signature's 64 bytes, or undefined when the text is not
+   * the canonical base64 of 64 bytes (then false, never remembered). The text is part of the key:
+   * one text decodes to one signature, so a hit means exactly what verify() would mean.
+   */
+  verifyEncoded(
+    key: PinnedKey,
+    n: number,
+    root: Uint8Array,
+    sigText: string,
+    decode: () => Uint8Array | undefined,
+  ): boolean {
+    if (root.byteLength !== HASH_BYTES) return false;
+    const id = `${key.keyId}|${key.nation}|${n}|${Buffer.from(root.buffer, root.byteOffset, root.byteLength).toString("base64")}|${sigText}`;
     if (this.entries.has(id)) {
       // Refresh: Maps iterate in insertion order, so the first entry is the least recently used.
       this.entries.delete(id);
@@ -170,7 +319,8 @@ export class VerifiedRootCache {
       return true;
     }
     this.misses++;
-    if (!verifyRoot(key, n, root, sig)) return false;
+    const sig = decode();
+    if (!sig || !verifyRoot(key, n, root, sig)) return false;
     if (this.capacity === 0) return true;
     this.entries.set(id, true);
     if (this.entries.size > this.capacity) {

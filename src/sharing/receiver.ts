@@ -214,8 +214,10 @@ export class Receiver {
 
     // 2. parse
     let doc: unknown;
+    let text: string;
     try {
-      doc = JSON.parse(this.decoder.decode(data));
+      text = this.decoder.decode(data);
+      doc = JSON.parse(text);
     } catch (err) {
       return reject("malformed", `not UTF-8 JSON (${(err as Error).message})`);
     }
@@ -233,7 +235,8 @@ export class Receiver {
     // 4. signature against pinned national keys
     const key = o.keys.get(h.keyId);
     if (!key) return reject("unknown-key", `key ${h.keyId} is not pinned`);
-    const sigError = envelopeSignatureError(env, key, this.verifiedRoots);
+    // The received text lets the leaf be hashed from the signed bytes as they came (envelope.ts).
+    const sigError = envelopeSignatureError(env, key, this.verifiedRoots, text);
     if (sigError) return reject("bad-signature", sigError);
 
     // 5. origin consistency: subject, header and key agree
