@@ -252,7 +252,8 @@ export class VerifiedRootCache {
         let rest = true;
         for (let u = k; u < steps.length && rest; u++) {
           const sib = known!.get(steps[u].sibling);
-          rest = sib !== undefined && (sib.text ??= sib.hash.toString("base64")) === path[u];
+          if (sib && sib.text === undefined) sib.text = sib.hash.toString("base64");
+          rest = sib !== undefined && sib.text === path[u];
         }
         if (!rest) break;
         this.hits++;
