@@ -151,6 +151,40 @@ describe("FusionEngine: association and stable system track numbers", () => {
     expect(eng.stats().expired).toBe(1);
   });
 
+  it("an own track the tracker still holds stays in the picture however long since its last update; allied ones age out", () => {
+    const rng = new Rng("fusion-own-age");
+    const eng = new FusionEngine({ nation: "KOR", maxAgeS: 20 });
+    const a0 = stateAt(37, 129, 300e3, 1200, 900, 0);
+    const b0 = stateAt(39, 131, 300e3, 1200, 900, 0); // another object, far away
+    const P = diagCov(150, 15);
+    // KOR's own track on A and USA's track on B, both last updated at t = 0.
+    eng.report(noisyReport(rng, "KOR", "KOR-1", 0, a0, P));
+    eng.report(noisyReport(rng, "USA", "USA-1", 0, b0, P));
+    const pic0 = eng.fuse(0);
+    expect(pic0.length).toBe(2);
+    const own = pic0.find((st) => st.contributors[0].source === "KOR")!.stn;
+    // The own tracker coasts its track for 45 s without an update (the node reports the same estimate
+    // every step): the allied report is forgotten after 20 s, the own one stays under its number.
+    for (let t = 1; t <= 45; t++) {
+      eng.report(noisyReport(rng, "KOR", "KOR-1", 0, a0, P));
+      const pic = eng.fuse(t);
+      expect(pic.some((st) => st.stn === own)).toBe(true);
+      expect(pic.some((st) => st.contributors[0].source === "USA")).toBe(t <= 20);
+    }
+    expect(eng.stats().expired).toBe(1);
+    // Updated again: same system track number (not a new one).
+    eng.report(noisyReport(rng, "KOR", "KOR-1", 46, propagateTruth(a0, 46), P));
+    expect(eng.fuse(46).map((st) => st.stn)).toEqual([own]);
+    // The tracker deletes it: the node drops it, and it is gone.
+    eng.drop("KOR", "KOR-1");
+    expect(eng.fuse(47).length).toBe(0);
+    // A bound can still be set.
+    const bounded = new FusionEngine({ nation: "KOR", ownMaxAgeS: 10 });
+    bounded.report(noisyReport(rng, "KOR", "KOR-1", 0, a0, P));
+    expect(bounded.fuse(10).length).toBe(1);
+    expect(bounded.fuse(10.5).length).toBe(0);
+  });
+
   it("two system tracks of one object, started apart, merge once they gate (older stn kept by the newcomer's move)", () => {
     const eng = new FusionEngine({ nation: "JPN" });
     const a0 = stateAt(36, 133, 180e3, 0, 1800, 0);

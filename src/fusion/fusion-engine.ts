@@ -4,7 +4,12 @@
  *
  * Each `fuse(t)`:
  *  1. Prediction. Every live report is predicted to t with the ballistic model (report-prediction.ts);
- *     reports older than `maxAgeS` are forgotten, reports more than `futureToleranceS` ahead of t wait.
+ *     allied reports older than `maxAgeS` are forgotten (a lost drop message must not leave a ghost),
+ *     reports more than `futureToleranceS` ahead of t wait. The node's OWN reports are not aged out
+ *     (unless `ownMaxAgeS` says so): its tracker decides when an own track ends — it coasts a track it
+ *     has not updated for a while (out of a radar's coverage, a missed scan or two) and deletes it by
+ *     its own rules, then the node calls `drop()`. Forgetting it earlier would take it out of the
+ *     picture while the tracker still holds it, and bring it back later as a new report.
  *  2. Association, source by source (own nation first, then the NATIONS order — deterministic).
  *     The test statistic between a report r and an estimate e is
  *         d² = (x_r − x_e)ᵀ (P_r + P_e)⁻¹ (x_r − x_e),
@@ -78,8 +83,10 @@ export interface FusionEngineOptions {
   readonly gateProbability?: number;
   /** Looser gate that keeps last time's pairing (hysteresis; default 0.99999). */
   readonly holdGateProbability?: number;
-  /** Reports older than this at fusion time are forgotten, s (default 20). */
+  /** Allied reports older than this at fusion time are forgotten, s (default 20). */
   readonly maxAgeS?: number;
+  /** Own reports older than this are forgotten, s (default: never — the tracker drops them). */
+  readonly ownMaxAgeS?: number;
   /** Reports up to this far ahead of the fusion time are brought back to it, s (default 5). */
   readonly futureToleranceS?: number;
   /** Prediction acceleration noise density, m²/s³: one value, or one per flight phase. */
@@ -183,6 +190,7 @@ export class FusionEngine {
   private readonly gate: number;
   private readonly holdGate: number;
   private readonly maxAgeS: number;
+  private readonly ownMaxAgeS: number;
   private readonly futureToleranceS: number;
   private readonly criterion: CiCriterion;
   private readonly rule: { basis: ResponsibilityBasis; traceMargin: number; qualityMargin: number };
@@ -222,6 +230,8 @@ export class FusionEngine {
     this.maxAgeS = opts.maxAgeS ?? 20;
     this.futureToleranceS = opts.futureToleranceS ?? 5;
     if (!(this.maxAgeS > 0)) throw new RangeError(`maxAgeS must be > 0, got ${this.maxAgeS}`);
+    this.ownMaxAgeS = opts.ownMaxAgeS ?? Number.POSITIVE_INFINITY;
+    if (!(this.ownMaxAgeS > 0)) throw new RangeError(`ownMaxAgeS must be > 0, got ${this.ownMaxAgeS}`);
     if (!(this.futureToleranceS >= 0 && this.futureToleranceS <= 30))
       throw new RangeError(`futureToleranceS must be in [0, 30], got ${this.futureToleranceS}`);
     this.criterion = opts.ciCriterion ?? "det";
@@ -336,7 +346,7 @@ export class FusionEngine {
     const L = this.ws.L;
     for (const [key, s] of this.reports) {
       const dt = t - s.r.t;
-      if (dt > this.maxAgeS) {
+      if (dt > (s.r.source === this.nation ? this.ownMaxAgeS : this.maxAgeS)) {
         this.reports.delete(key);
         this.expired++;
         continue;
