@@ -102,7 +102,8 @@ export class MaritimeZones {
   /** Segment indices per latitude band (land test) and per 1° bucket (coast distance). */
   private readonly bands: Int32Array[];
   private readonly buckets = new Map<number, Int32Array>();
-  private readonly index = new Map<number, BucketIndex>();
+  /** Bucket indexes by (latitude row + 90) · 360 + (longitude column + 180): an array, not a map (hot). */
+  private readonly index: (BucketIndex | undefined)[] = new Array(181 * 360);
   private readonly rows = new Map<number, LandRow>();
   private readonly cache = new Map<number, ZoneFix>();
 
@@ -167,7 +168,12 @@ export class MaritimeZones {
     this.bands = bandLists.map((l) => Int32Array.from(l));
     for (const [k, l] of bucketLists) {
       this.buckets.set(k, Int32Array.from(l));
-      this.index.set(k, this.indexBucket(k, l));
+      const col = (k % 1000) - 200;
+      const row = Math.floor(k / 1000) - 100;
+      // Longitude column 180 (segments on the antimeridian itself) is never searched: wrapBucketX
+      // maps every query to −180..179, as in nearestCoastScan.
+      if (col >= -180 && col < 180 && row >= -90 && row <= 90)
+        this.index[(row + 90) * 360 + col + 180] = this.indexBucket(k, l);
     }
   }
 
@@ -395,7 +401,9 @@ export class MaritimeZones {
             Math.abs(dy) > maxRingY
           )
             continue;
-          const b = this.index.get(bucketKey(wrapBucketX(bx + dx), by + dy));
+          const row = by + dy;
+          if (row < -90 || row > 90) continue;
+          const b = this.index[(row + 90) * 360 + wrapBucketX(bx + dx) + 180];
           if (!b) continue;
           if (boxDistance(b.box, 0, lat, lon, mPerDegLat, mPerDegLon) > best + BOX_SLACK_M) continue;
           let localBest = best;

@@ -61,6 +61,22 @@ export interface AreaOdds {
   readonly fixes: readonly ZoneFix[];
 }
 
+/** nationAreaId, kept per nation and zone (every impact sample asks; the ids are few). */
+const areaIds = new Map<NationCode, Map<ZoneKind, string>>();
+function zoneAreaId(nation: NationCode, zone: ZoneKind): string {
+  let byZone = areaIds.get(nation);
+  if (!byZone) {
+    byZone = new Map();
+    areaIds.set(nation, byZone);
+  }
+  let id = byZone.get(zone);
+  if (id === undefined) {
+    id = nationAreaId(nation, zone);
+    byZone.set(zone, id);
+  }
+  return id;
+}
+
 /** Fractions of impact samples (lat, lon pairs, radians) per national zone and protected area. */
 export function areaProbabilities(
   samples: Float64Array,
@@ -76,7 +92,7 @@ export function areaProbabilities(
     const fix = zones.classify(lat, lon);
     fixes.push(fix);
     if (fix.nation && fix.zone !== "high-seas") {
-      const id = nationAreaId(fix.nation, fix.zone);
+      const id = zoneAreaId(fix.nation, fix.zone);
       counts.set(id, (counts.get(id) ?? 0) + 1);
     }
     for (const p of protectedAreas)
