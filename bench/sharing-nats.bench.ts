@@ -114,7 +114,14 @@ class ReceiverProcess {
   }
   static async start(init: object): Promise<ReceiverProcess> {
     const child = fork(join(import.meta.dirname, "sharing-nats-receiver.ts"), [], {
-      execArgv: ["--import", "tsx"],
+      // ALLYLINK_BENCH_NATS_RX_PROF=DIR: a CPU profile of the receiving node, written to DIR.
+      execArgv: [
+        "--import",
+        "tsx",
+        ...(process.env.ALLYLINK_BENCH_NATS_RX_PROF
+          ? ["--cpu-prof", `--cpu-prof-dir=${process.env.ALLYLINK_BENCH_NATS_RX_PROF}`]
+          : []),
+      ],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     const r = new ReceiverProcess(child);
