@@ -151,6 +151,41 @@ describe("FusionEngine: association and stable system track numbers", () => {
     expect(eng.stats().expired).toBe(1);
   });
 
+  it("a report that falls outside the hold gate every other step keeps its system track; one that walks off is split after holdMisses", () => {
+    const a0 = stateAt(39, 127, 250e3, 2500, 1500, 1000);
+    const P = diagCov(100, 10);
+    // JPN's own track is 1.5 km off (≈ 10 σ of the difference) at every odd step, as a lagging track in
+    // boost against a relayed one is; KOR's is exact.
+    const play = (eng: FusionEngine, offAt: (k: number) => boolean, steps: number) => {
+      const stns: number[][] = [];
+      for (let k = 0; k < steps; k++) {
+        const truth = propagateTruth(a0, k);
+        const off = Float64Array.from(truth);
+        if (offAt(k)) off[0] += 1500;
+        eng.report(noisyReport(null, "JPN", "J", k, off, P));
+        eng.report(noisyReport(null, "KOR", "K", k, truth, P));
+        const pic = eng.fuse(k);
+        stns.push(
+          ["JPN", "KOR"].map((src) => pic.find((st) => st.contributors.some((c) => c.source === src))!.stn),
+        );
+      }
+      return stns;
+    };
+    const flicker = play(new FusionEngine({ nation: "JPN" }), (k) => k % 2 === 1, 20);
+    expect(new Set(flicker.flat())).toEqual(new Set([1]));
+    // Without the tolerance (the old behaviour) the own track starts a new number at every odd step.
+    const old = play(new FusionEngine({ nation: "JPN", holdMisses: 0 }), (k) => k % 2 === 1, 20);
+    expect(new Set(old.flat()).size).toBeGreaterThan(5);
+    // Walking off for good at step 5: kept at step 5 (holdMisses 1), split at step 6; KOR keeps the number.
+    const walk = play(new FusionEngine({ nation: "JPN" }), (k) => k >= 5, 10);
+    expect(walk.slice(0, 6).every(([j, k]) => j === 1 && k === 1)).toBe(true);
+    expect(walk.slice(6).every(([j, k]) => j !== 1 && k === 1)).toBe(true);
+    // Two misses tolerated: split at step 7.
+    const walk2 = play(new FusionEngine({ nation: "JPN", holdMisses: 2 }), (k) => k >= 5, 10);
+    expect(walk2.slice(0, 7).every(([j, k]) => j === 1 && k === 1)).toBe(true);
+    expect(walk2.slice(7).every(([j, k]) => j !== 1)).toBe(true);
+  });
+
   it("an own track the tracker still holds stays in the picture however long since its last update; allied ones age out", () => {
     const rng = new Rng("fusion-own-age");
     const eng = new FusionEngine({ nation: "KOR", maxAgeS: 20 });

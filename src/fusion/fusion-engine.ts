@@ -22,7 +22,13 @@
  *         gate, `holdGateProbability`) with at least one other member of its system track, whatever a
  *         competing pairing would cost, so crossing objects do not swap and pairings do not flicker.
  *         The test is pairwise so that one member walking off cannot drag a fused reference away and
- *         evict the members that still agree.
+ *         evict the members that still agree. A pairing is broken only after the report has failed
+ *         that test at `holdMisses` + 1 fusions in a row (default 1 + 1): in boost, where the trackers
+ *         lag an acceleration their models leave out and allied reports arrive 3–4 s old, an own
+ *         track can fall outside the hold gate every other step — it used to leave its system track,
+ *         start a new number and merge back at the next step, over and over (KOR went through 21
+ *         system track numbers for one ICBM). A report that really walks off is split one fusion
+ *         later.
  *       - The others are assigned optimally (reuse of tracking/assignment.ts: most pairs, then least
  *         total d², cluster by cluster) within the normal gate (`gateProbability`), against each
  *         system track's REFERENCE: the CI fusion of its members from the other sources. One report per source per system
@@ -83,6 +89,8 @@ export interface FusionEngineOptions {
   readonly gateProbability?: number;
   /** Looser gate that keeps last time's pairing (hysteresis; default 0.99999). */
   readonly holdGateProbability?: number;
+  /** Fusions in a row a held pairing survives outside the hold gate before it is broken (default 1). */
+  readonly holdMisses?: number;
   /** Allied reports older than this at fusion time are forgotten, s (default 20). */
   readonly maxAgeS?: number;
   /** Own reports older than this are forgotten, s (default: never — the tracker drops them). */
@@ -168,6 +176,8 @@ interface StoredReport {
   readonly Pp: Float64Array;
   usable: boolean;
   positionTrace: number;
+  /** Fusions in a row this report was kept in its system track outside the hold gate. */
+  holdMisses: number;
 }
 
 interface SystemState {
@@ -189,6 +199,7 @@ export class FusionEngine {
   readonly nation: NationCode;
   private readonly gate: number;
   private readonly holdGate: number;
+  private readonly holdMisses: number;
   private readonly maxAgeS: number;
   private readonly ownMaxAgeS: number;
   private readonly futureToleranceS: number;
@@ -227,6 +238,9 @@ export class FusionEngine {
       throw new RangeError(`holdGateProbability must be in [gateProbability, 1), got ${ph}`);
     this.gate = chiSquareQuantile(p, N);
     this.holdGate = chiSquareQuantile(ph, N);
+    this.holdMisses = opts.holdMisses ?? 1;
+    if (!(Number.isInteger(this.holdMisses) && this.holdMisses >= 0))
+      throw new RangeError(`holdMisses must be a whole number ≥ 0, got ${this.holdMisses}`);
     this.maxAgeS = opts.maxAgeS ?? 20;
     this.futureToleranceS = opts.futureToleranceS ?? 5;
     if (!(this.maxAgeS > 0)) throw new RangeError(`maxAgeS must be > 0, got ${this.maxAgeS}`);
@@ -287,6 +301,7 @@ export class FusionEngine {
         Pp: new Float64Array(NN),
         usable: false,
         positionTrace: Number.POSITIVE_INFINITY,
+        holdMisses: 0,
       });
     this.accepted++;
     return { accepted: true };
@@ -505,13 +520,20 @@ export class FusionEngine {
         const i = rowOfStn.get(prev);
         let held = false;
         if (i !== undefined) {
-          for (const other of this.membersOf(rows[i], source)) {
+          const others = this.membersOf(rows[i], source);
+          for (const other of others) {
             if (this.distance2(s, other.xp, other.Pp, this.holdGate) <= this.holdGate) {
               held = true;
               break;
             }
           }
+          if (held) s.holdMisses = 0;
+          else if (others.length > 0 && s.holdMisses < this.holdMisses) {
+            held = true;
+            s.holdMisses++;
+          }
         }
+        if (!held) s.holdMisses = 0;
         if (held && i !== undefined) {
           rowTaken[i] = 1;
           rows[i].members.set(source, s.key);

@@ -34,6 +34,8 @@ interface Played {
   readonly onMissile: Map<AllyCode, Map<number, number[]>>;
   /** Per nation: every alert the node published, in order. */
   readonly alerts: Map<AllyCode, Alert[]>;
+  /** Per nation and track number (own or relayed): the times it changed system track. */
+  readonly moves: Map<AllyCode, Map<string, number[]>>;
 }
 
 /** Plays a one-missile scenario as the exercise runner does, with these fusion settings in every node. */
@@ -55,6 +57,8 @@ async function play(file: string, fusion: Omit<FusionEngineOptions, "nation">): 
   const nodes: NationalNode[] = [];
   const onMissile = new Map<AllyCode, Map<number, number[]>>();
   const alerts = new Map<AllyCode, Alert[]>();
+  const moves = new Map<AllyCode, Map<string, number[]>>();
+  const lastStn = new Map<string, number>();
   for (const nation of scenario.nations) {
     const node = new NationalNode({
       nation,
@@ -71,6 +75,7 @@ async function play(file: string, fusion: Omit<FusionEngineOptions, "nation">): 
     nodes.push(node);
     onMissile.set(nation, new Map());
     alerts.set(nation, []);
+    moves.set(nation, new Map());
   }
   const sensors = built.sensors.filter((s) => scenario.nations.includes(s.nation as AllyCode));
   const field = new SensorField(sensors, [...built.movers], rng);
@@ -92,13 +97,23 @@ async function play(file: string, fusion: Omit<FusionEngineOptions, "nation">): 
         if (!flight.sample(st.t, truth)) continue;
         const d2 =
           (st.x[0] - truth.pos[0]) ** 2 + (st.x[1] - truth.pos[1]) ** 2 + (st.x[2] - truth.pos[2]) ** 2;
-        if (d2 < MATCH_M * MATCH_M) stns.push(st.stn);
+        if (d2 >= MATCH_M * MATCH_M) continue;
+        stns.push(st.stn);
+        for (const c of st.contributors) {
+          const key = `${node.nation}:${c.trackNumber}`;
+          const before = lastStn.get(key);
+          if (before !== undefined && before !== st.stn) {
+            const m = moves.get(node.nation)!;
+            m.set(c.trackNumber, [...(m.get(c.trackNumber) ?? []), t]);
+          }
+          lastStn.set(key, st.stn);
+        }
       }
       if (stns.length > 0) onMissile.get(node.nation)!.set(t, stns);
     }
   }
   for (const node of nodes) await node.stop();
-  return { tLaunch: flight.tStart, tImpact: flight.tEnd, onMissile, alerts };
+  return { tLaunch: flight.tStart, tImpact: flight.tEnd, onMissile, alerts, moves };
 }
 
 /** System track numbers that followed the missile within [t0, t1]. */
@@ -173,6 +188,23 @@ describe("ICBM of 31 Oct 2024: JPN's picture across the 80-minute coverage gap",
     );
     expect(between).toEqual([]);
     expect(continuityProblems(coasting)).toEqual([]);
+  });
+
+  it("in boost, tracks do not flicker out of their system track and back (a new number each time)", () => {
+    // Before the fusion tolerated one fusion outside the hold gate, an own track in boost — whose
+    // tracker lags the third stage's acceleration, against relayed tracks 3–4 s old — left its system
+    // track every other step, started a new number and merged back at the next: KOR went through 21
+    // system track numbers for the one missile (KOR-58 changed system track 10 times in 10 s), USA 19.
+    // A track may still change a few times as the tracks part at burnout, not at every other step.
+    for (const nation of ["KOR", "USA", "JPN"] as const) {
+      const numbers = new Set<number>();
+      for (const stns of coasting.onMissile.get(nation)!.values()) for (const stn of stns) numbers.add(stn);
+      expect(numbers.size, `${nation}: system track numbers on the missile`).toBeLessThanOrEqual(10);
+      for (const [trackNumber, times] of coasting.moves.get(nation)!) {
+        const inTenS = Math.max(...times.map((t0) => times.filter((t) => t >= t0 && t < t0 + 10).length));
+        expect(inTenS, `${nation}: ${trackNumber} changed system track at ${times}`).toBeLessThanOrEqual(4);
+      }
+    }
   });
 
   it("without coasting (the old behaviour) the same checks fail: a new track and a re-issued alert at reentry", () => {
