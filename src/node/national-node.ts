@@ -233,13 +233,24 @@ export class NationalNode {
     // its powered-flight history is from before the gap, so it starts afresh, and it is re-predicted as
     // soon as it can be. Until then its end is not the stale prediction's impact time but the latest
     // one the coasting candidate allowed.
+    // A system track merged into another was the same missile: its threat ends there, its alerts are
+    // withdrawn naming the threat that continues (they would otherwise stand, never updated, until
+    // their predicted impact time, and then report an impact of their own), and the continuing threat
+    // is assessed at once.
     this.fusion.handovers();
     for (const ev of this.fusion.takeEvents()) {
-      const th = ev.kind === "resume" ? this.threats.get(ev.stn) : undefined;
+      const th = this.threats.get(ev.stn);
       if (th && ev.kind === "resume") {
         th.detector = new PoweredFlightDetector();
         th.nextPredictionT = t;
         th.lastTImpact = Math.max(th.lastTImpact, ev.coastUntil);
+      } else if (th && ev.kind === "merge") {
+        const withdrawn = this.alerts.merged(`T${ev.stn}`, t, `T${ev.into}`);
+        for (const a of withdrawn) this.publishAlert(a, []);
+        this.threats.delete(ev.stn);
+        // The continuing threat is assessed now, so that its own alerts follow in the same step.
+        const into = this.threats.get(ev.into);
+        if (into && withdrawn.length > 0) into.nextPredictionT = t;
       }
     }
     for (const st of threatLeaders(picture)) this.warn(st, t);

@@ -45,6 +45,20 @@ describe("alert lifecycle", () => {
     expect(m.versionsOf("JPN-L1-JPN-eez").length).toBe(3);
   });
 
+  it("withdraws a merged threat's alerts naming the threat that continues, and assesses it no more", () => {
+    const m = new AlertManager("JPN", nationAreas("JPN"));
+    m.assess("T6", 10, prediction(10, 300, 50_000), odds(0.3));
+    m.assess("T1", 10, prediction(10, 300, 50_000), odds(0.3));
+    const withdrawn = m.merged("T6", 12, "T1");
+    expect(withdrawn.map((a) => [a.id, a.state, a.version, a.reason])).toEqual([
+      ["JPN-T6-JPN-eez", "cancelled", 2, "the same missile as T1"],
+    ]);
+    expect(m.active().map((a) => a.threatId)).toEqual(["T1"]);
+    expect(m.isFinished("T6")).toBe(true);
+    expect(m.assess("T6", 20, prediction(20, 300, 50_000), odds(0.9))).toEqual([]);
+    expect(m.merged("T6", 21, "T1")).toEqual([]);
+  });
+
   it("asks people to take cover early only when the odds are high, at the usual threshold inside the shelter lead", () => {
     const m = new AlertManager("JPN", nationAreas("JPN"));
     // 80 minutes out: an EEZ alert at its usual threshold, but a 6% land chance is not a call to shelter.

@@ -173,6 +173,30 @@ export class AlertManager {
     return { alerts, outcome: { issuer: this.issuer, threatId, t, impact, fix, description } };
   }
 
+  /**
+   * The threat's system track merged into another one (two tracks of one object): its live alerts are
+   * cancelled, naming the threat that continues — which keeps or issues its own alerts — and nothing
+   * more is assessed or reported for it (no impact outcome: the continuing threat reports one).
+   */
+  merged(threatId: string, t: number, intoThreatId: string): Alert[] {
+    const alerts: Alert[] = [];
+    if (this.finished.has(threatId)) return alerts;
+    for (const cur of this.current.values()) {
+      if (cur.threatId !== threatId || cur.state === "cancelled") continue;
+      alerts.push(
+        this.record({
+          ...cur,
+          t,
+          version: cur.version + 1,
+          state: "cancelled",
+          reason: `the same missile as ${intoThreatId}`,
+        }),
+      );
+    }
+    this.finished.add(threatId);
+    return alerts;
+  }
+
   /** The latest prediction used for a threat (for time-outs after a track is lost). */
   lastPredictionOf(threatId: string): ImpactPrediction | undefined {
     return this.lastPrediction.get(threatId);
