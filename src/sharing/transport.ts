@@ -21,7 +21,8 @@ export const SUBJECT_ROOT = "share";
 
 export interface PublishOptions {
   /**
-   * Unique id of this message (the envelope header id). NATS uses it as `Nats-Msg-Id` so a
+   * Unique id of this message (the envelope header id). NATS uses it as `Nats-Msg-Id` (or, for a
+   * frame of several messages, derives the frame's Nats-Msg-Id from its messages' ids) so a
    * republish after a lost ack is de-duplicated by the stream.
    */
   readonly msgId: string;

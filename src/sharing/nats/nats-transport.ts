@@ -14,8 +14,14 @@
  * Guarantees:
  * - publish() resolves only once the inbox stream has stored the message (PubAck). While the hub,
  *   the link or the destination's stream is unavailable it retries with capped exponential backoff
- *   (forever unless giveUpAfterMs is set). Every attempt carries `Nats-Msg-Id` = envelope id, so a
- *   retry after a lost PubAck is recognised by the stream as a duplicate (duplicate window 15 min).
+ *   (forever unless giveUpAfterMs is set). Every attempt carries the same `Nats-Msg-Id` (the frame's
+ *   id, derived from its items' envelope ids; unframed: the envelope id), so a retry after a lost
+ *   PubAck is recognised by the stream as a duplicate (duplicate window 15 min).
+ * - Frames (frame.ts, default): the publishes on one subject within one turn of the event loop go
+ *   as one JetStream message — one publish, PubAck, Nats-Msg-Id, delivery and ack for all of them —
+ *   at most maxFrameItems items and maxFrameBytes bytes each (a turn's excess goes in further
+ *   frames). Each publish() still resolves on its frame's PubAck. On the inbox side each item of a
+ *   frame is handed to the handler as its own message (see deliverFrame).
  * - Publishes are pipelined, never serialised on their PubAcks: callers may have many publish()
  *   calls outstanding, up to maxInFlight (default 1024) awaiting a PubAck, beyond which publish()
  *   waits for a slot. All PubAcks come back on one reply subscription of the connection.
@@ -138,7 +144,7 @@ export type FrameRejectReason = "malformed-frame" | "frame-subject-mismatch";
 
 /** An inbox message with the NATS details the generic interface leaves out. */
 export interface NatsInboundMessage extends InboundMessage {
-  /** The envelope id the publisher sent as Nats-Msg-Id. */
+  /** The envelope id the publisher gave publish() (Nats-Msg-Id when unframed; in its frame otherwise). */
   readonly msgId: string | undefined;
   /** Position in the inbox stream (strictly increasing in storage order; shared by a frame's items). */
   readonly streamSequence: number;
