@@ -87,10 +87,12 @@ interface Frame {
 }
 
 /**
- * The invariants of ECEF state x at scenario time t into out (length 6), or false when the state is
- * not on a bound orbit (escape speed, or degenerate). The inertial frame is the ECEF frame of t = 0.
+ * The frame-free invariants of ECEF state x at scenario time t into out (length RAW): h (3, m²/s),
+ * e (3) and τ (s); false when the state is not on a bound orbit (escape speed, or degenerate). The
+ * inertial frame is the ECEF frame of t = 0. A candidate's frame maps them linearly to the six it
+ * compares (project), so a report's moments are taken once and serve every candidate.
  */
-export function invariants(x: ArrayLike<number>, t: number, frame: Frame, out: Float64Array): boolean {
+function rawInvariants(x: ArrayLike<number>, t: number, out: Float64Array): boolean {
   const th = OMEGA * t;
   const c = Math.cos(th);
   const s = Math.sin(th);
@@ -126,20 +128,63 @@ export function invariants(x: ArrayLike<number>, t: number, frame: Frame, out: F
   let Mean = E - e * Math.sin(E);
   if (Mean < 0) Mean += 2 * Math.PI;
   const n = Math.sqrt(MU / (a * a * a));
-  out[0] = hx / frame.hScale;
-  out[1] = hy / frame.hScale;
-  out[2] = hz / frame.hScale;
-  out[3] = ex * frame.u1[0] + ey * frame.u1[1] + ez * frame.u1[2];
-  out[4] = ex * frame.u2[0] + ey * frame.u2[1] + ez * frame.u2[2];
-  out[5] = t + (Math.PI - Mean) / n;
+  out[0] = hx;
+  out[1] = hy;
+  out[2] = hz;
+  out[3] = ex;
+  out[4] = ey;
+  out[5] = ez;
+  out[6] = t + (Math.PI - Mean) / n;
   return true;
+}
+
+/** Length of the frame-free invariants (h, e, τ). */
+const RAW = 7;
+
+/** The frame's linear map from the frame-free invariants to the compared six, as a M × RAW matrix. */
+function projection(frame: Frame): Float64Array {
+  const A = new Float64Array(M * RAW);
+  for (let i = 0; i < 3; i++) A[i * RAW + i] = 1 / frame.hScale;
+  for (let j = 0; j < 3; j++) {
+    A[3 * RAW + 3 + j] = frame.u1[j];
+    A[4 * RAW + 3 + j] = frame.u2[j];
+  }
+  A[5 * RAW + 6] = 1;
+  return A;
+}
+
+/** mean = A m and cov = A C Aᵀ (A is M × RAW). */
+function project(
+  A: Float64Array,
+  m: Float64Array,
+  C: Float64Array,
+  mean: Float64Array,
+  cov: Float64Array,
+): void {
+  for (let i = 0; i < M; i++) {
+    let acc = 0;
+    for (let k = 0; k < RAW; k++) acc += A[i * RAW + k] * m[k];
+    mean[i] = acc;
+  }
+  const AC = new Float64Array(M * RAW);
+  for (let i = 0; i < M; i++)
+    for (let k = 0; k < RAW; k++) {
+      const a = A[i * RAW + k];
+      if (a === 0) continue;
+      for (let j = 0; j < RAW; j++) AC[i * RAW + j] += a * C[k * RAW + j];
+    }
+  for (let i = 0; i < M; i++)
+    for (let j = 0; j < M; j++) {
+      let acc = 0;
+      for (let k = 0; k < RAW; k++) acc += AC[i * RAW + k] * A[j * RAW + k];
+      cov[i * M + j] = acc;
+    }
 }
 
 /** The frame of a state: |h| and two axes spanning its orbital plane (null when unbound). */
 function frameOf(x: ArrayLike<number>, t: number): Frame | null {
-  const unit: Frame = { hScale: 1, u1: new Float64Array(3), u2: new Float64Array(3) };
-  const el = new Float64Array(M);
-  if (!invariants(x, t, unit, el)) return null;
+  const el = new Float64Array(RAW);
+  if (!rawInvariants(x, t, el)) return null;
   const h = [el[0], el[1], el[2]];
   const hn = Math.hypot(h[0], h[1], h[2]);
   const hh = h.map((q) => q / hn);
@@ -168,35 +213,42 @@ function sigmaPoints(x: ArrayLike<number>, P: ArrayLike<number>, pts: Float64Arr
   return true;
 }
 
-/** Unscented mean and covariance of the invariants of (x, P) at t, or false when a point is unbound. */
-function invariantMoments(
+/** Unscented mean and covariance of the frame-free invariants of a state (x, P) at t. */
+export interface InvariantMoments {
+  readonly t: number;
+  readonly mean: Float64Array;
+  readonly cov: Float64Array;
+}
+
+/**
+ * The unscented moments of the frame-free invariants of (x, P) at t, or null when P is not positive
+ * definite or a sigma point is unbound. Linear in the points, so projecting them into a frame gives
+ * the moments of the projected points (what each candidate compares).
+ */
+export function invariantMoments(
   x: ArrayLike<number>,
   P: ArrayLike<number>,
   t: number,
-  frame: Frame,
-  mean: Float64Array,
-  cov: Float64Array,
-): boolean {
+): InvariantMoments | null {
   const pts = new Float64Array(NSIGMA * N);
-  if (!sigmaPoints(x, P, pts)) return false;
-  const el = new Float64Array(NSIGMA * M);
+  if (!sigmaPoints(x, P, pts)) return null;
+  const el = new Float64Array(NSIGMA * RAW);
   for (let k = 0; k < NSIGMA; k++)
-    if (!invariants(pts.subarray(k * N, (k + 1) * N), t, frame, el.subarray(k * M, (k + 1) * M)))
-      return false;
-  mean.fill(0);
+    if (!rawInvariants(pts.subarray(k * N, (k + 1) * N), t, el.subarray(k * RAW, (k + 1) * RAW))) return null;
+  const mean = new Float64Array(RAW);
   for (let k = 0; k < NSIGMA; k++) {
     const w = k === 0 ? WM0 : WI;
-    for (let j = 0; j < M; j++) mean[j] += w * el[k * M + j];
+    for (let j = 0; j < RAW; j++) mean[j] += w * el[k * RAW + j];
   }
-  cov.fill(0);
+  const cov = new Float64Array(RAW * RAW);
   for (let k = 0; k < NSIGMA; k++) {
     const w = k === 0 ? WC0 : WI;
-    for (let i = 0; i < M; i++) {
-      const di = w * (el[k * M + i] - mean[i]);
-      for (let j = 0; j < M; j++) cov[i * M + j] += di * (el[k * M + j] - mean[j]);
+    for (let i = 0; i < RAW; i++) {
+      const di = w * (el[k * RAW + i] - mean[i]);
+      for (let j = 0; j < RAW; j++) cov[i * RAW + j] += di * (el[k * RAW + j] - mean[j]);
     }
   }
-  return true;
+  return { t, mean, cov };
 }
 
 export class CoastingTrack {
@@ -209,7 +261,7 @@ export class CoastingTrack {
     readonly t0: number,
     /** Until when the candidate is kept (its predicted impact, see the header). */
     readonly tExpire: number,
-    private readonly frame: Frame,
+    private readonly A: Float64Array,
     private readonly mean: Float64Array,
     private readonly cov: Float64Array,
   ) {}
@@ -229,9 +281,12 @@ export class CoastingTrack {
   ): CoastingTrack | null {
     const frame = frameOf(x, t0);
     if (!frame) return null;
+    const own = invariantMoments(x, P, t0);
+    if (!own) return null;
+    const A = projection(frame);
     const mean = new Float64Array(M);
     const cov = new Float64Array(M * M);
-    if (!invariantMoments(x, P, t0, frame, mean, cov)) return null;
+    project(A, own.mean, own.cov, mean, cov);
     const pts = new Float64Array(NSIGMA * N);
     sigmaPoints(x, P, pts);
     let latest = Number.NEGATIVE_INFINITY;
@@ -243,20 +298,25 @@ export class CoastingTrack {
     }
     if (latest === Number.NEGATIVE_INFINITY) return null;
     const tExpire = Math.min(latest + cm.opts.impactMarginS, t0 + cm.opts.maxCoastS);
-    return new CoastingTrack(stn, tFirst, t0, tExpire, frame, mean, cov);
+    return new CoastingTrack(stn, tFirst, t0, tExpire, A, mean, cov);
   }
 
   /**
-   * The χ² of a report (x, P at t) against the candidate, and ln det of the combined covariance (for
-   * choosing between candidates by likelihood), or null when the report is not on a bound orbit.
+   * The χ² of a report against the candidate — its invariant moments (invariantMoments, taken once
+   * per report) — and ln det of the combined covariance (for choosing between candidates by
+   * likelihood); null when it is outside `gate` (cheaply, before the full test, on the marginal of τ:
+   * the full d² is never below a marginal one) or S is not positive definite.
    */
-  distance2(x: ArrayLike<number>, P: ArrayLike<number>, t: number): { d2: number; logDet: number } | null {
+  distance2(report: InvariantMoments, gate: number): { d2: number; logDet: number } | null {
+    const gap = Math.max(0, report.t - this.t0);
+    const sTau = MODEL_TAU_S + MODEL_TAU_RATE * gap;
+    const dTau = report.mean[RAW - 1] - this.mean[M - 1];
+    const sTauTau = report.cov[RAW * RAW - 1] + this.cov[M * M - 1] + sTau * sTau;
+    if ((dTau * dTau) / sTauTau > gate) return null;
     const mr = new Float64Array(M);
     const S = new Float64Array(M * M);
-    if (!invariantMoments(x, P, t, this.frame, mr, S)) return null;
+    project(this.A, report.mean, report.cov, mr, S);
     for (let q = 0; q < M * M; q++) S[q] += this.cov[q];
-    const gap = Math.max(0, t - this.t0);
-    const sTau = MODEL_TAU_S + MODEL_TAU_RATE * gap;
     for (let i = 0; i < 5; i++) S[i * M + i] += MODEL_REL * MODEL_REL;
     S[5 * M + 5] += sTau * sTau;
     const d = new Float64Array(M);
@@ -265,6 +325,7 @@ export class CoastingTrack {
     if (!cholesky(Float64Array.from(S), M, L)) return null;
     let logDet = 0;
     for (let i = 0; i < M; i++) logDet += 2 * Math.log(L[i * M + i]);
-    return { d2: mahalanobis2(d, S, M, this.work), logDet };
+    const d2 = mahalanobis2(d, S, M, this.work);
+    return d2 <= gate ? { d2, logDet } : null;
   }
 }

@@ -58,7 +58,7 @@
 import { cholesky, mahalanobis2 } from "../core/matrix.ts";
 import { chiSquareQuantile } from "../tracking/metrics/chi-square.ts";
 import { NATIONS, type NationCode } from "../world/nation.ts";
-import { CoastingModel, CoastingTrack, DEFAULT_COASTING } from "./coasting.ts";
+import { CoastingModel, CoastingTrack, DEFAULT_COASTING, invariantMoments } from "./coasting.ts";
 import { type CiCriterion, CiWorkspace, ciFuseMany } from "./covariance-intersection.ts";
 import { DEFAULT_PHASE_Q, type PhaseNoise, ReportPredictor } from "./report-prediction.ts";
 import {
@@ -626,10 +626,11 @@ export class FusionEngine {
     const cands = [...this.coasting.values()].sort((a, b) => a.stn - b.stn);
     const pairs: { row: number; col: number; d2: number; logDet: number }[] = [];
     for (let b = 0; b < fresh.length; b++) {
-      const s = fresh[b];
+      const report = invariantMoments(fresh[b].xp, fresh[b].Pp, t);
+      if (!report) continue;
       for (let a = 0; a < cands.length; a++) {
-        const r = cands[a].distance2(s.xp, s.Pp, t);
-        if (r && r.d2 <= this.coastGate) pairs.push({ row: a, col: b, d2: r.d2, logDet: r.logDet });
+        const r = cands[a].distance2(report, this.coastGate);
+        if (r) pairs.push({ row: a, col: b, d2: r.d2, logDet: r.logDet });
       }
     }
     if (pairs.length === 0) return out;
