@@ -131,8 +131,20 @@ export interface Envelope<P = unknown> {
   readonly batch: BatchProof;
 }
 
-/** canonicalJson({header, label, payload}): the text whose domain-prefixed bytes are signed. */
+/**
+ * canonicalJson({header, label, payload}): the text whose domain-prefixed bytes are signed. Written
+ * member by member (the three keys are already in order), so a header or payload that is canonical
+ * in shape goes straight to JSON.stringify instead of the whole object taking the general path; when
+ * a part is undefined or not JSON, the whole object is serialised as before (same text, same error).
+ */
 function canonicalText(header: EnvelopeHeader, label: SecurityLabel, payload: unknown): string {
+  if (header !== undefined && label !== undefined && payload !== undefined) {
+    try {
+      return `{"header":${canonicalJson(header)},"label":${canonicalJson(label)},"payload":${canonicalJson(payload)}}`;
+    } catch {
+      // the general form below names the offending path
+    }
+  }
   return canonicalJson({ header, label, payload });
 }
 
@@ -179,8 +191,18 @@ export interface SignedEnvelope<P = unknown> {
 export function signBatch<P>(items: readonly SignableEnvelope<P>[], key: SigningKey): SignedEnvelope<P>[] {
   const tree = merkleTree(items.map((x) => x.leaf));
   const sig = signRoot(key.nation, items.length, tree.root, key.privateKey).toString("base64");
+  // A node's hash is on the path of every leaf below its sibling: encode each node once.
+  const b64 = new Map<Buffer, string>();
+  const encoded = (p: Buffer): string => {
+    let t = b64.get(p);
+    if (t === undefined) {
+      t = p.toString("base64");
+      b64.set(p, t);
+    }
+    return t;
+  };
   return items.map((x, i) => {
-    const batch: BatchProof = { n: items.length, i, path: tree.paths[i].map((p) => p.toString("base64")) };
+    const batch: BatchProof = { n: items.length, i, path: tree.paths[i].map(encoded) };
     const envelope: Envelope<P> = {
       v: ENVELOPE_VERSION,
       header: x.header,

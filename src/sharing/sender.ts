@@ -68,12 +68,41 @@ export interface Outgoing<P = unknown> {
   readonly envelope: Envelope<P>;
 }
 
+/** Most remembered routing decisions (distinct kind and label pairs) before the cache starts over. */
+const ROUTE_CACHE_SIZE = 256;
+
+/**
+ * A key naming everything routes() decides on besides the fixed policy: the kind and each label
+ * field accessCheck reads (policy id, classification, and every category's name, type and values),
+ * each string JSON-quoted so no two labels share a key. Undefined (decide without the cache) when a
+ * field is not a string or the categories are not arrays.
+ */
+function routeKey(kind: MessageKind, label: SecurityLabel): string | undefined {
+  const { policyId, classification, categories } = label;
+  if (typeof policyId !== "string" || typeof classification !== "string" || !Array.isArray(categories))
+    return undefined;
+  let key = `${JSON.stringify(kind)}|${JSON.stringify(policyId)}|${JSON.stringify(classification)}`;
+  for (const c of categories) {
+    if (c === null || typeof c !== "object") return undefined;
+    const { name, type, values } = c;
+    if (typeof name !== "string" || typeof type !== "string" || !Array.isArray(values)) return undefined;
+    key += `|${JSON.stringify(name)}:${JSON.stringify(type)}`;
+    for (const v of values) {
+      if (typeof v !== "string") return undefined;
+      key += `,${JSON.stringify(v)}`;
+    }
+  }
+  return key;
+}
+
 export class Sender {
   readonly nation: NationCode;
   /** Envelopes signed and signatures made (envelopes / batches = mean batch size). */
   readonly stats = { envelopes: 0, batches: 0 };
   private sequence: number;
   private readonly flows: Flow[];
+  /** routes() decisions by routeKey (kind and label content). */
+  private readonly routeCache = new Map<string, readonly Flow[]>();
 
   constructor(private readonly opts: SenderOptions) {
     this.nation = opts.key.nation;
@@ -88,13 +117,31 @@ export class Sender {
 
   /** Destinations this item may go to under the policy and its label (sorted as the policy's flows). */
   destinations(kind: MessageKind, label: SecurityLabel): NationCode[] {
-    return this.flows
-      .filter((f) => f.kinds.includes(kind))
-      .filter((f) => {
-        const reader = readerFor(this.opts.policy, f.destination);
-        return reader !== undefined && accessCheck(this.opts.policy, label, reader).ok;
-      })
-      .map((f) => f.destination);
+    return this.routes(kind, label).map((f) => f.destination);
+  }
+
+  /**
+   * The flows an item of `kind` labelled `label` goes out on (destinations() with their flows).
+   * Labels repeat (a node labels most items alike), so the decision is remembered per kind and label
+   * content: the key holds every label field the access check reads, so a label that differs in any
+   * of them is decided afresh. The policy and this sender's flows never change.
+   */
+  private routes(kind: MessageKind, label: SecurityLabel): readonly Flow[] {
+    const key = routeKey(kind, label);
+    let flows = key === undefined ? undefined : this.routeCache.get(key);
+    if (flows === undefined) {
+      flows = this.flows
+        .filter((f) => f.kinds.includes(kind))
+        .filter((f) => {
+          const reader = readerFor(this.opts.policy, f.destination);
+          return reader !== undefined && accessCheck(this.opts.policy, label, reader).ok;
+        });
+      if (key !== undefined) {
+        if (this.routeCache.size >= ROUTE_CACHE_SIZE) this.routeCache.clear();
+        this.routeCache.set(key, flows);
+      }
+    }
+    return flows;
   }
 
   /**
@@ -112,20 +159,23 @@ export class Sender {
     if (!check.ok) throw new Error(`refusing to send an invalid ${kind}: ${check.error}`);
     const out: PendingOutgoing<PayloadOf[K]>[] = [];
     const now = this.opts.clock();
-    for (const destination of this.destinations(kind, label)) {
-      const flow = this.flows.find((f) => f.destination === destination)!;
+    for (const flow of this.routes(kind, label)) {
+      const destination = flow.destination;
       const clean = sanitise(payload, flow.removedFields[kind] ?? []);
       const sequence = this.sequence++;
       const id = messageId(this.nation, this.opts.nodeId, sequence);
+      // Members in canonical (sorted) order, keyId included, so the signer's canonical JSON of the
+      // header is a plain JSON.stringify (canonical-json.ts); signable() sets the same keyId.
       const header = {
+        created: now,
         id,
+        keyId: this.opts.key.keyId,
+        kind,
         origin: this.nation,
+        schemaVersion: version,
         senderNode: this.opts.nodeId,
         sequence,
-        created: now,
         validUntil: now + (this.opts.validityS ?? DEFAULT_VALIDITY_S),
-        kind,
-        schemaVersion: version,
       };
       out.push({
         destination,
