@@ -97,8 +97,17 @@ interface ThreatState {
   nextPredictionT: number;
   lastTImpact: number;
   lastImpact?: { lat: number; lon: number };
+  /** Time of the last state of its system track that was assessed, s. */
+  lastSeenT: number;
   sources: NationCode[];
 }
+
+/**
+ * A threat whose track was last seen this long or less before its predicted impact was followed down
+ * (radars lose a reentry vehicle low over the horizon, seconds before it hits): it is reported as
+ * fallen at its predicted impact point. Ended earlier, its track was lost in flight, s.
+ */
+const FOLLOWED_DOWN_S = 60;
 
 export class NationalNode {
   readonly nation: AllyCode;
@@ -477,11 +486,13 @@ export class NationalNode {
         detector: new PoweredFlightDetector(),
         nextPredictionT: t,
         lastTImpact: Number.POSITIVE_INFINITY,
+        lastSeenT: st.t,
         sources: [],
       };
       this.threats.set(st.stn, th);
     }
     th.sources = [...new Set(st.contributors.map((c) => c.source))];
+    th.lastSeenT = Math.max(th.lastSeenT, st.t);
     if (!this.knownStns.has(st.stn)) {
       this.knownStns.add(st.stn);
       this.emit({ type: "system-track.new", nation: this.nation, t, stn: st.stn, sources: th.sources });
@@ -520,7 +531,8 @@ export class NationalNode {
   }
 
   /**
-   * Threats whose predicted impact time has passed: cancel their alerts and say where they fell.
+   * Threats whose predicted impact time has passed: cancel their alerts and say where they fell, or
+   * that their track was lost.
    *
    * Not while the fusion keeps the threat's system track coasting: a missile that climbed out of every
    * radar's coverage is still predicted to come down (until the latest impact its uncertainty allows,
@@ -528,7 +540,14 @@ export class NationalNode {
    * last predicted (ellipse, probability, time of impact) through the gap — cancelling them because
    * the radars lost sight of the missile, then issuing them again at reentry, would tell people the
    * danger had passed when it had not. When the candidate is forgotten unclaimed, the threat ends as
-   * before, at its last predicted impact point.
+   * one whose track was lost (below).
+   *
+   * A threat is reported as fallen at its last predicted impact point only if its track was followed
+   * to within FOLLOWED_DOWN_S of that impact. One whose track ended in flight — a track split off
+   * another for a few fusions, a boost track dropped before burnout, a coasting one never taken back —
+   * has its alerts cancelled as lost, with no impact outcome: its last prediction said where it would
+   * fall, not where anything fell (a boost-phase prediction of a track lost near burnout was reported
+   * as "fell on land (PRK)").
    */
   private expireThreats(t: number, picture: readonly SystemTrack[]): void {
     void picture;
@@ -536,6 +555,11 @@ export class NationalNode {
       const threatId = `T${stn}`;
       if (this.alerts.isFinished(threatId) || !th.lastImpact || t < th.lastTImpact) continue;
       if (this.fusion.isCoasting(stn)) continue;
+      if (th.lastTImpact - th.lastSeenT > FOLLOWED_DOWN_S) {
+        // Lost in flight (a track that ended, or a coasting one nobody took back): not an impact.
+        for (const a of this.alerts.lost(threatId, t)) this.publishAlert(a, []);
+        continue;
+      }
       const fix = MaritimeZones.get().classify(th.lastImpact.lat, th.lastImpact.lon);
       const { alerts, outcome } = this.alerts.impacted(threatId, t, th.lastImpact, fix);
       for (const a of alerts) this.publishAlert(a, []);

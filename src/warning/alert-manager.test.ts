@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { deg2rad } from "../core/geodesy.ts";
-import { AlertManager } from "./alert-manager.ts";
+import { AlertManager, LOST_REASON } from "./alert-manager.ts";
 import type { ImpactPrediction } from "./impact-prediction.ts";
 import { MaritimeZones } from "./maritime-zones.ts";
 import { type AreaOdds, areaProbabilities, nationAreas } from "./threat-areas.ts";
@@ -57,6 +57,18 @@ describe("alert lifecycle", () => {
     expect(m.isFinished("T6")).toBe(true);
     expect(m.assess("T6", 20, prediction(20, 300, 50_000), odds(0.9))).toEqual([]);
     expect(m.merged("T6", 21, "T1")).toEqual([]);
+  });
+
+  it("a threat whose track was lost in flight has its alerts cancelled as lost, naming no fall point", () => {
+    const m = new AlertManager("JPN", nationAreas("JPN"));
+    m.assess("T4", 10, prediction(10, 300, 50_000), odds(0.3));
+    const lost = m.lost("T4", 301);
+    expect(lost.map((a) => [a.id, a.state, a.version, a.reason])).toEqual([
+      ["JPN-T4-JPN-eez", "cancelled", 2, LOST_REASON],
+    ]);
+    expect(m.active()).toEqual([]);
+    expect(m.isFinished("T4")).toBe(true);
+    expect(m.lost("T4", 302)).toEqual([]);
   });
 
   it("asks people to take cover early only when the odds are high, at the usual threshold inside the shelter lead", () => {

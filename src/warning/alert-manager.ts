@@ -55,6 +55,9 @@ export const DEFAULT_ALERT_POLICY: AlertPolicy = {
   updateEllipseFraction: 0.25,
 };
 
+/** Why the alerts of a threat whose track ended in flight are cancelled. */
+export const LOST_REASON = "track lost before impact: no fall point is known";
+
 export interface ThreatContext {
   readonly launchPoint?: GeoPoint;
   readonly tLaunch?: number;
@@ -171,6 +174,24 @@ export class AlertManager {
     }
     this.finished.add(threatId);
     return { alerts, outcome: { issuer: this.issuer, threatId, t, impact, fix, description } };
+  }
+
+  /**
+   * The threat's track ended before it came down (its predicted impact time passed with no track
+   * having followed it to the ground): its live alerts are cancelled as lost, and no impact is
+   * reported — the last prediction is not a place where anything is known to have fallen.
+   */
+  lost(threatId: string, t: number): Alert[] {
+    const alerts: Alert[] = [];
+    if (this.finished.has(threatId)) return alerts;
+    for (const cur of this.current.values()) {
+      if (cur.threatId !== threatId || cur.state === "cancelled") continue;
+      alerts.push(
+        this.record({ ...cur, t, version: cur.version + 1, state: "cancelled", reason: LOST_REASON }),
+      );
+    }
+    this.finished.add(threatId);
+    return alerts;
   }
 
   /**
