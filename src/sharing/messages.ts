@@ -341,16 +341,21 @@ export function payloadJsonSchema(kind: MessageKind, version: number): object {
 
 // strictNumbers rejects NaN and ±Infinity; allErrors off: the first problem is the one we report.
 const ajv = new Ajv({ strict: true, strictNumbers: true, allErrors: false });
-const validators = new Map<string, ValidateFunction>();
+/** Compiled validators by kind, then version (no key string built per message). */
+const validators = new Map<MessageKind, Map<number, ValidateFunction>>();
 
 function validatorFor(kind: MessageKind, version: number): ValidateFunction | undefined {
-  const key = `${kind}:${version}`;
-  let v = validators.get(key);
+  let byVersion = validators.get(kind);
+  let v = byVersion?.get(version);
   if (!v) {
     const s = PAYLOAD_SCHEMAS[kind][version];
     if (!s) return undefined;
     v = ajv.compile(JSON.parse(JSON.stringify(s)));
-    validators.set(key, v);
+    if (!byVersion) {
+      byVersion = new Map();
+      validators.set(kind, byVersion);
+    }
+    byVersion.set(version, v);
   }
   return v;
 }

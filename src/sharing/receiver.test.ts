@@ -449,3 +449,24 @@ describe("receiver pipeline with batch signatures", () => {
     expectRejected(rx, SUBJ_USA, bytes(v1), "schema");
   });
 });
+
+describe("receiver subject parse cache", () => {
+  it("gives each subject its own verdict, whatever subjects came before (also when seen again)", () => {
+    const rx = rxFor("USA");
+    let seq = 1;
+    const next = () => {
+      const sequence = seq++;
+      const payload = { ...exampleTrack("KOR", "T0001", sequence), contributors: [{ sensorType: "radar" }] };
+      return encodeEnvelope(envelope({ sequence, payload }));
+    };
+    for (let round = 0; round < 2; round++) {
+      expectRejected(rx, "share.KOR.rel.USA", next(), "origin-mismatch");
+      expectRejected(rx, shareSubject("KOR", "JPN", "BallisticTrack"), next(), "misrouted");
+      expectRejected(rx, shareSubject("KOR", "USA", "Warning"), next(), "origin-mismatch");
+      expectRejected(rx, shareSubject("JPN", "USA", "BallisticTrack"), next(), "origin-mismatch");
+      expect(rx.receive(SUBJ_USA, next()).accepted).toBe(true);
+      expectRejected(rx, "share.KOR.rel.USA.Nonsense", next(), "origin-mismatch");
+    }
+    expect(rx.counters()).toMatchObject({ accepted: 2, "origin-mismatch": 8, misrouted: 2 });
+  });
+});

@@ -42,6 +42,7 @@ import {
   type InboundMessage,
   type InboxSubscription,
   parseShareSubject,
+  type ShareSubject,
   type Transport,
 } from "./transport.ts";
 
@@ -120,6 +121,15 @@ class ReplayWindow {
   }
 }
 
+const reject = (reason: RejectReason, detail: string): ReceiveResult => ({
+  accepted: false,
+  reason,
+  detail,
+});
+
+/** Most subjects whose parse Receiver remembers before starting over. */
+const SUBJECT_CACHE_SIZE = 1024;
+
 export class Receiver {
   readonly nation: NationCode;
   private readonly reader: ReaderAuthorisation | undefined;
@@ -127,6 +137,7 @@ export class Receiver {
   private readonly counts = new Map<RejectReason | "accepted", number>();
   private readonly windows = new Map<string, ReplayWindow>();
   private readonly seen = new Set<string>();
+  private readonly subjects = new Map<string, ShareSubject | undefined>();
   private readonly decoder = new TextDecoder("utf-8", { fatal: true });
   /** Batch root signatures that verified (exposed for tests and benchmarks). */
   readonly verifiedRoots: VerifiedRootCache;
@@ -200,13 +211,22 @@ export class Receiver {
     });
   }
 
+  /**
+   * parseShareSubject, remembered per subject string (a receiver sees a handful of subjects: one per
+   * origin and kind). Parsing is a pure function of the string, so a remembered answer is exact.
+   */
+  private subjectOf(subject: string): ShareSubject | undefined {
+    let sub = this.subjects.get(subject);
+    if (sub === undefined && !this.subjects.has(subject)) {
+      sub = parseShareSubject(subject);
+      if (this.subjects.size >= SUBJECT_CACHE_SIZE) this.subjects.clear();
+      this.subjects.set(subject, sub);
+    }
+    return sub;
+  }
+
   private check(subject: string, data: Uint8Array): ReceiveResult {
     const o = this.opts;
-    const reject = (reason: RejectReason, detail: string): ReceiveResult => ({
-      accepted: false,
-      reason,
-      detail,
-    });
 
     // 1. size
     const maxBytes = o.maxBytes ?? 65_536;
@@ -240,7 +260,7 @@ export class Receiver {
     if (sigError) return reject("bad-signature", sigError);
 
     // 5. origin consistency: subject, header and key agree
-    const sub = parseShareSubject(subject);
+    const sub = this.subjectOf(subject);
     if (!sub) return reject("origin-mismatch", `subject "${subject}" is not a sharing subject`);
     if (sub.origin !== h.origin || key.nation !== h.origin)
       return reject(

@@ -76,18 +76,23 @@ function removePath(node: unknown, steps: readonly string[], at: number): void {
 
 /** True when any of `paths` is present in `payload` (used by tests and by the receiver's audit). */
 export function hasAnyPath(payload: unknown, paths: readonly string[]): boolean {
-  return paths.some((p) => present(payload, p.split(".")));
+  for (const p of paths) if (present(payload, stepsOf(p), 0)) return true;
+  return false;
 }
 
-function present(node: unknown, steps: readonly string[]): boolean {
-  if (node === null || typeof node !== "object" || steps.length === 0) return false;
-  const [step, ...rest] = steps;
+function present(node: unknown, steps: readonly string[], at: number): boolean {
+  if (node === null || typeof node !== "object" || at >= steps.length) return false;
+  const step = steps[at];
   const isArray = step.endsWith("[]");
   const key = isArray ? step.slice(0, -2) : step;
   const obj = node as Record<string, unknown>;
   if (!Object.hasOwn(obj, key)) return false;
-  if (rest.length === 0) return true;
+  if (at === steps.length - 1) return true;
   const child = obj[key];
-  if (isArray) return Array.isArray(child) && child.some((el) => present(el, rest));
-  return present(child, rest);
+  if (isArray) {
+    if (!Array.isArray(child)) return false;
+    for (const el of child) if (present(el, steps, at + 1)) return true;
+    return false;
+  }
+  return present(child, steps, at + 1);
 }
