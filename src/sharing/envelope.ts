@@ -137,10 +137,15 @@ export interface Envelope<P = unknown> {
  * in shape goes straight to JSON.stringify instead of the whole object taking the general path; when
  * a part is undefined or not JSON, the whole object is serialised as before (same text, same error).
  */
-function canonicalText(header: EnvelopeHeader, label: SecurityLabel, payload: unknown): string {
+function canonicalText(
+  header: EnvelopeHeader,
+  label: SecurityLabel,
+  payload: unknown,
+  payloadJson?: string,
+): string {
   if (header !== undefined && label !== undefined && payload !== undefined) {
     try {
-      return `{"header":${canonicalJson(header)},"label":${canonicalJson(label)},"payload":${canonicalJson(payload)}}`;
+      return `{"header":${canonicalJson(header)},"label":${canonicalJson(label)},"payload":${payloadJson ?? canonicalJson(payload)}}`;
     } catch {
       // the general form below names the offending path
     }
@@ -165,16 +170,19 @@ export interface SignableEnvelope<P = unknown> {
 
 /**
  * Stamps the key id on the header and computes the envelope's leaf. Throws TypeError on non-JSON
- * payloads (so a bad item fails alone, before its batch is signed).
+ * payloads (so a bad item fails alone, before its batch is signed). `payloadJson`: the payload's
+ * canonical JSON when the caller already has it (the sender's sanitised copy, sanitise.ts
+ * sanitiseCopy); it must be exactly canonicalJson(payload).
  */
 export function signable<P>(
   header: Omit<EnvelopeHeader, "keyId">,
   label: SecurityLabel,
   payload: P,
   key: SigningKey,
+  payloadJson?: string,
 ): SignableEnvelope<P> {
   const h: EnvelopeHeader = { ...header, keyId: key.keyId };
-  const canonical = canonicalText(h, label, payload);
+  const canonical = canonicalText(h, label, payload, payloadJson);
   return { header: h, label, payload, canonical, leaf: leafHashOfText(DOMAIN + canonical) };
 }
 

@@ -5,16 +5,41 @@
 
 /** Deep copy of `payload` without the fields named by `paths`. */
 export function sanitise<T>(payload: T, paths: readonly string[]): T {
-  let copy: T;
-  try {
-    copy = plainCopy(payload, 0);
-  } catch (err) {
-    if (err !== TOO_DEEP) throw err;
-    copy = structuredClone(payload); // cycles or very deep values: the general algorithm
-  }
-  for (const p of paths) removePath(copy, stepsOf(p), 0);
-  return copy;
+  return sanitiseCopy(payload, paths).copy;
 }
+
+/**
+ * sanitise(), also telling whether JSON.stringify of the copy is its canonical JSON
+ * (canonical-json.ts): `plainJson` is true when the copy holds only plain objects (keys inserted
+ * sorted, none that JavaScript reorders or treats specially), dense arrays, strings, booleans, nulls
+ * and finite numbers, and nobody has put a toJSON on the prototypes. The signer then skips
+ * canonicalJson's own walk over the payload to find out the same thing.
+ */
+export function sanitiseCopy<T>(payload: T, paths: readonly string[]): { copy: T; plainJson: boolean } {
+  let copy: T;
+  const outer = exotic; // a getter may sanitise too: this call's flag is its own
+  exotic = false;
+  try {
+    try {
+      copy = plainCopy(payload, 0);
+    } catch (err) {
+      if (err !== TOO_DEEP) throw err;
+      copy = structuredClone(payload); // cycles or very deep values: the general algorithm
+      exotic = true;
+    }
+    for (const p of paths) removePath(copy, stepsOf(p), 0);
+    const plainJson =
+      !exotic &&
+      (Object.prototype as { toJSON?: unknown }).toJSON === undefined &&
+      (Array.prototype as { toJSON?: unknown }).toJSON === undefined;
+    return { copy, plainJson };
+  } finally {
+    exotic = outer;
+  }
+}
+
+/** Set by plainCopy when the copy is not plain JSON data in canonical key order (see sanitiseCopy). */
+let exotic = false;
 
 const TOO_DEEP = new RangeError("too deep for a plain copy");
 
@@ -26,15 +51,32 @@ const TOO_DEEP = new RangeError("too deep for a plain copy");
  * order means nothing to JSON, so the copy is the same value.
  */
 function plainCopy<T>(v: T, depth: number): T {
-  if (v === null || typeof v !== "object") return v;
+  if (v === null) return v;
+  switch (typeof v) {
+    case "string":
+    case "boolean":
+      return v;
+    case "number":
+      if (!Number.isFinite(v)) exotic = true;
+      return v;
+    case "object":
+      break;
+    default: // undefined, function, symbol, bigint: not JSON (undefined is fine as a member: see below)
+      exotic = true;
+      return v;
+  }
   if (depth > 64) throw TOO_DEEP;
   if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) exotic = true;
     const out = new Array(v.length);
     for (let i = 0; i < v.length; i++) out[i] = plainCopy(v[i], depth + 1);
     return out as T;
   }
   const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  if (proto !== Object.prototype && proto !== null) {
+    exotic = true;
+    return structuredClone(v);
+  }
   const out: Record<string, unknown> = {};
   const keys = Object.keys(v);
   for (let i = 1; i < keys.length; i++)
@@ -42,7 +84,15 @@ function plainCopy<T>(v: T, depth: number): T {
       keys.sort();
       break;
     }
-  for (const k of keys) out[k] = plainCopy((v as Record<string, unknown>)[k], depth + 1);
+  for (const k of keys) {
+    // Integer-like keys are listed before the others whatever the insertion order, and
+    // "__proto__" would set the copy's prototype: either leaves the copy out of canonical order.
+    const c0 = k.charCodeAt(0);
+    if ((c0 >= 48 && c0 <= 57) || k === "__proto__") exotic = true;
+    const x = (v as Record<string, unknown>)[k];
+    // An undefined member is skipped by JSON.stringify and by canonical JSON alike.
+    out[k] = x === undefined ? x : plainCopy(x, depth + 1);
+  }
   return out as T;
 }
 

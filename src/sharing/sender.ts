@@ -22,7 +22,7 @@ import { accessCheck, readerFor, type SecurityLabel } from "./label.ts";
 import type { MessageKind } from "./message-kinds.ts";
 import { type PayloadOf, SCHEMA_VERSIONS, validatePayload } from "./messages.ts";
 import { allowedFlows, type Flow, type Policy } from "./policy.ts";
-import { sanitise } from "./sanitise.ts";
+import { sanitiseCopy } from "./sanitise.ts";
 import { shareSubject, type Transport } from "./transport.ts";
 
 /** How long a message stays valid after creation unless the sender says otherwise, s. */
@@ -161,7 +161,7 @@ export class Sender {
     const now = this.opts.clock();
     for (const flow of this.routes(kind, label)) {
       const destination = flow.destination;
-      const clean = sanitise(payload, flow.removedFields[kind] ?? []);
+      const { copy: clean, plainJson } = sanitiseCopy(payload, flow.removedFields[kind] ?? []);
       const sequence = this.sequence++;
       const id = messageId(this.nation, this.opts.nodeId, sequence);
       // Members in canonical (sorted) order, keyId included, so the signer's canonical JSON of the
@@ -181,7 +181,14 @@ export class Sender {
         destination,
         subject: shareSubject(this.nation, destination, kind),
         msgId: id,
-        signable: signable(header, label, clean, this.opts.key),
+        // A plain copy's JSON.stringify is its canonical JSON (sanitiseCopy), written without the check.
+        signable: signable(
+          header,
+          label,
+          clean,
+          this.opts.key,
+          plainJson ? JSON.stringify(clean) : undefined,
+        ),
       });
     }
     return out;
