@@ -163,9 +163,10 @@ describe("sharing properties", () => {
       ),
       { numRuns: 150 },
     );
-    // Not vacuous: both verdicts occur.
-    expect(accepted).toBeGreaterThan(20);
-    expect(rejected).toBeGreaterThan(20);
+    // Not vacuous: both verdicts occur. Over 260 seeds accepted ran 20–160 (mean ≈ 50) and rejected
+    // ≥ 90, so "> 20" failed about once in a hundred runs; a few of each is what the check needs.
+    expect(accepted).toBeGreaterThan(5);
+    expect(rejected).toBeGreaterThan(5);
   });
 
   it("no leak for hand-made envelopes: any label, signed by any honest key, on any subject", () => {
