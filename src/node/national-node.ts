@@ -48,7 +48,7 @@ import { createBallisticTracker } from "./ballistic-tracker.ts";
 import { clearOfAreas } from "./impact-relevance.ts";
 import type { NodeEvent, NodeEventSink } from "./node-events.ts";
 import { PoweredFlightDetector } from "./powered-flight.ts";
-import { threatLeaders } from "./threat-leaders.ts";
+import { shadowingLeader, threatLeaders } from "./threat-leaders.ts";
 import { messageState, trackMessage } from "./track-messages.ts";
 
 export interface NationalNodeOptions {
@@ -262,7 +262,21 @@ export class NationalNode {
         if (into && withdrawn.length > 0) into.nextPredictionT = t;
       }
     }
-    for (const st of threatLeaders(picture)) this.warn(st, t);
+    // A threat flying beside a better-known one (shadowingLeader: smaller position variance) that is
+    // still under thrust is predicted but issues nothing: in the ICBM runs a relayed track split off
+    // the missile's system track near burnout for a few fusions, looked ballistic before the missile
+    // had burnt out and warned JPN 6–30 s before the missile's own track with impact points 80–940 km
+    // off. Held only while the better track says "powered": held after burnout, a separate missile
+    // of a salvo flying close by lost its warning (the raid's JPN R01 was missed).
+    const leaders = threatLeaders(picture);
+    for (const st of leaders) {
+      const older = shadowingLeader(
+        st,
+        leaders,
+        (o) => !this.alerts.isFinished(`T${o.stn}`) && this.threats.get(o.stn)?.detector.isPowered === true,
+      );
+      this.warn(st, t, older?.stn);
+    }
     this.expireThreats(t, picture);
     await this.flushSends();
   }
@@ -479,7 +493,8 @@ export class NationalNode {
     }
   }
 
-  private warn(st: SystemTrack, t: number): void {
+  /** `heldFor`: the better-known threat this one flies beside (it issues nothing while held, see step()). */
+  private warn(st: SystemTrack, t: number, heldFor?: number): void {
     let th = this.threats.get(st.stn);
     if (!th) {
       th = {
@@ -520,13 +535,15 @@ export class NationalNode {
       sources: th.sources,
     });
     const odds = areaProbabilities(pred.samples, this.protectedAreas);
+    const clear = clearOfAreas(pred, odds, this.nation, this.alerts.areas, this.protectedAreas);
     // A threat to other nations' waters (or far out to sea) is refreshed less often (impact-relevance.ts).
-    if (
-      this.clearIntervalS > this.warnIntervalS &&
-      clearOfAreas(pred, odds, this.nation, this.alerts.areas, this.protectedAreas)
-    )
-      th.nextPredictionT = t + this.clearIntervalS;
-    for (const alert of this.alerts.assess(threatId, t, pred, odds))
+    if (this.clearIntervalS > this.warnIntervalS && clear) th.nextPredictionT = t + this.clearIntervalS;
+    const hold = heldFor !== undefined;
+    // A held threat that does concern this nation has the threat that warns for the missile
+    // re-predicted at the next step rather than at its usual interval.
+    const older = hold && !clear ? this.threats.get(heldFor) : undefined;
+    if (older && older.nextPredictionT > t) older.nextPredictionT = t;
+    for (const alert of this.alerts.assess(threatId, t, pred, odds, {}, { hold }))
       this.publishAlert(alert, [...st.contributors.map((c) => c.trackNumber)]);
   }
 

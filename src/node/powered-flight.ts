@@ -56,6 +56,11 @@ export class PoweredFlightDetector {
     return this.powered;
   }
 
+  /** The last judgement (true until the first window fills). */
+  get isPowered(): boolean {
+    return this.powered;
+  }
+
   /** Unexplained acceleration at the last judgement, m/s² (NaN before the window fills). */
   get excessAccel(): number {
     return this.lastExcess;

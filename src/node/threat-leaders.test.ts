@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import type { SystemTrack } from "../fusion/fusion-engine.ts";
-import { threatLeaders } from "./threat-leaders.ts";
+import { shadowingLeader, threatLeaders } from "./threat-leaders.ts";
 
 function st(stn: number, pos: number[], vel: number[]): SystemTrack {
   return {
@@ -22,4 +22,25 @@ it("one impact prediction per group of objects flying together; stragglers and s
   const leaders = threatLeaders([fragment, other, stage, rv]).map((s) => s.stn);
   expect(leaders).toEqual([1, 3, 5]);
   expect(threatLeaders([])).toEqual([]);
+});
+
+it("a younger leader flying beside an older one (a track split off near burnout) is shadowed by it", () => {
+  const main = st(7, [6.0e6, 1.0e6, 3.0e6], [4000, 3000, 2000]);
+  // Relayed track lagging the booster: 12 km behind, 400 m/s slower — its own leader, but the same missile.
+  const split = st(8, [6.0e6 - 9000, 1.0e6 - 7000, 3.0e6 - 4000], [3750, 2800, 1900]);
+  const far = st(9, [6.0e6 + 200_000, 1.0e6, 3.0e6], [4000, 3000, 2000]);
+  const leaders = threatLeaders([main, split, far]);
+  expect(leaders.map((s) => s.stn)).toEqual([7, 8, 9]);
+  expect(shadowingLeader(split, leaders)?.stn).toBe(7);
+  expect(shadowingLeader(main, leaders)).toBeUndefined(); // equally well known: the older one leads
+  expect(shadowingLeader(far, leaders)).toBeUndefined();
+  expect(shadowingLeader(split, leaders, (o) => o.stn !== 7)).toBeUndefined(); // its threat has ended
+  // The better-known track leads whatever its number: a radar's own track beside an older track
+  // made of one ally's lagging relayed report.
+  const lagging = st(3, [6.0e6 - 9000, 1.0e6 - 7000, 3.0e6 - 4000], [3750, 2800, 1900]);
+  lagging.P[0] = lagging.P[7] = lagging.P[14] = 4e6;
+  const fresh = st(9, [6.0e6, 1.0e6, 3.0e6], [4000, 3000, 2000]);
+  fresh.P[0] = fresh.P[7] = fresh.P[14] = 1e6;
+  expect(shadowingLeader(lagging, [lagging, fresh])?.stn).toBe(9);
+  expect(shadowingLeader(fresh, [lagging, fresh])).toBeUndefined();
 });

@@ -35,3 +35,51 @@ export function threatLeaders(picture: readonly SystemTrack[]): SystemTrack[] {
   }
   return leaders;
 }
+
+/**
+ * A threat this close to a better-known one is taken for the same missile: its own warnings wait
+ * (national-node.ts). Near burnout a relayed track that lags the booster can split off the missile's
+ * system track for a few fusions — farther than GROUP_DISTANCE_M/GROUP_SPEED_MPS, but within a few
+ * tens of km and a few hundred m/s — and its predictions, made from a state that missed the last
+ * seconds of thrust, miss the impact point by 80–940 km.
+ */
+export const SHADOW_DISTANCE_M = 50_000;
+export const SHADOW_SPEED_MPS = 1_000;
+
+/**
+ * A better-known leader (smaller position variance; equal: lower stn) that `st` flies beside, within
+ * SHADOW_DISTANCE_M and SHADOW_SPEED_MPS, among `others` accepted by `live`; undefined if none.
+ */
+export function shadowingLeader(
+  st: SystemTrack,
+  others: readonly SystemTrack[],
+  live: (o: SystemTrack) => boolean = () => true,
+): SystemTrack | undefined {
+  const d2 = SHADOW_DISTANCE_M * SHADOW_DISTANCE_M;
+  const v2 = SHADOW_SPEED_MPS * SHADOW_SPEED_MPS;
+  const x = st.x;
+  for (const o of others) {
+    if (o === st || !better(o, st)) continue;
+    const y = o.x;
+    const dx = y[0] - x[0];
+    const dy = y[1] - x[1];
+    const dz = y[2] - x[2];
+    if (dx * dx + dy * dy + dz * dz >= d2) continue;
+    const du = y[3] - x[3];
+    const dv = y[4] - x[4];
+    const dw = y[5] - x[5];
+    if (du * du + dv * dv + dw * dw >= v2) continue;
+    if (live(o)) return o;
+  }
+  return undefined;
+}
+
+/** Position variance (trace of the position block), m². */
+const positionTrace = (s: SystemTrack) => s.P[0] + s.P[7] + s.P[14];
+
+/** The better-known of two tracks: smaller position variance, then the older (lower stn). */
+function better(a: SystemTrack, b: SystemTrack): boolean {
+  const ta = positionTrace(a);
+  const tb = positionTrace(b);
+  return ta < tb || (ta === tb && a.stn < b.stn);
+}

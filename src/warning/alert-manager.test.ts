@@ -59,6 +59,25 @@ describe("alert lifecycle", () => {
     expect(m.merged("T6", 21, "T1")).toEqual([]);
   });
 
+  it("a held threat (the same missile as another) issues nothing until its impact is imminent, but its live alerts still end", () => {
+    const m = new AlertManager("JPN", nationAreas("JPN"));
+    expect(m.assess("T8", 235, prediction(235, 5_100, 300_000), odds(0.4), {}, { hold: true })).toEqual([]);
+    expect(m.active()).toEqual([]);
+    // Not held any more: it issues as usual.
+    expect(m.assess("T8", 239, prediction(239, 5_100, 300_000), odds(0.4)).map((a) => a.state)).toEqual([
+      "issued",
+    ]);
+    // Held again: a live alert is still cancelled when the odds fall.
+    expect(
+      m
+        .assess("T8", 260, prediction(260, 5_100, 300_000), odds(0.01), {}, { hold: true })
+        .map((a) => a.state),
+    ).toEqual(["cancelled"]);
+    // Within holdLeadS of impact a held threat issues all the same.
+    const late = m.assess("T9", 5_000, prediction(5_000, 5_100, 50_000), odds(0.4), {}, { hold: true });
+    expect(late.map((a) => [a.area.id, a.state])).toEqual([["JPN-eez", "issued"]]);
+  });
+
   it("a threat whose track was lost in flight has its alerts cancelled as lost, naming no fall point", () => {
     const m = new AlertManager("JPN", nationAreas("JPN"));
     m.assess("T4", 10, prediction(10, 300, 50_000), odds(0.3));
@@ -88,7 +107,10 @@ describe("alert lifecycle", () => {
     // Inside the shelter lead the usual 2% applies.
     const m2 = new AlertManager("JPN", nationAreas("JPN"));
     expect(
-      m2.assess("L4", 4_600, prediction(4_600, 5_100, 300_000), odds(0.2, 0.03)).map((a) => a.area.id).sort(),
+      m2
+        .assess("L4", 4_600, prediction(4_600, 5_100, 300_000), odds(0.2, 0.03))
+        .map((a) => a.area.id)
+        .sort(),
     ).toEqual(["JPN-eez", "JPN-land"]);
     // Nothing is issued for an impact that is already happening.
     const m3 = new AlertManager("JPN", nationAreas("JPN"));

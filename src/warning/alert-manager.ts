@@ -27,6 +27,11 @@ export interface AlertPolicy {
   readonly earlyThresholds: Readonly<Record<WarningArea["kind"], number>>;
   /** Time before impact that people need to take cover, s. */
   readonly shelterLeadS: number;
+  /**
+   * A threat held back (`assess(..., { hold: true })`: the node takes it for another threat's
+   * missile) issues nothing while its predicted impact is further away than this, s.
+   */
+  readonly holdLeadS: number;
   /** No alert is issued for an impact predicted less than this far ahead, s. */
   readonly minLeadS: number;
   /** An alert is cancelled when the probability falls below threshold × this (the usual threshold). */
@@ -47,6 +52,7 @@ export const DEFAULT_ALERT_POLICY: AlertPolicy = {
   // J-Alert messages reach phones within seconds, and people are asked to take cover at once; ten
   // minutes covers the whole flight of the short- and medium-range missiles fired toward Japan.
   shelterLeadS: 600,
+  holdLeadS: 120,
   minLeadS: 1,
   cancelRatio: 0.5,
   minUpdateIntervalS: 5,
@@ -106,15 +112,22 @@ export class AlertManager {
     return this.finished.has(threatId);
   }
 
-  /** A new prediction for a threat: returns the alert versions it causes (issue, update, cancel). */
+  /**
+   * A new prediction for a threat: returns the alert versions it causes (issue, update, cancel).
+   * `hold`: the node takes this threat for the same missile as another (older) threat, which warns
+   * for it; no alert is issued unless the impact is within `holdLeadS` (live ones are still updated
+   * and cancelled).
+   */
   assess(
     threatId: string,
     t: number,
     pred: ImpactPrediction,
     odds: AreaOdds,
     ctx: ThreatContext = {},
+    opts: { readonly hold?: boolean } = {},
   ): Alert[] {
     if (this.finished.has(threatId)) return [];
+    const mayIssue = !opts.hold || pred.tImpact - t <= this.policy.holdLeadS;
     this.lastPrediction.set(threatId, pred);
     const out: Alert[] = [];
     const polygon = ellipsePolygon(pred.ellipse);
@@ -124,7 +137,7 @@ export class AlertManager {
       const cur = this.current.get(id);
       const threshold = this.policy.thresholds[area.kind];
       const live = cur && cur.state !== "cancelled";
-      if (!live && p >= this.issueThreshold(area.kind, pred.tImpact - t)) {
+      if (!live && mayIssue && p >= this.issueThreshold(area.kind, pred.tImpact - t)) {
         out.push(
           this.record({
             ...this.base(id, threatId, area, t, pred, p, polygon, ctx),
