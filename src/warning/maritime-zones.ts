@@ -381,13 +381,7 @@ export class MaritimeZones {
    * across buckets the first bucket wins, as the scan's strict comparison does.
    */
   private nearestCoast(lat: number, lon: number, maxM: number): { country: number; distanceM: number } {
-    const cosLat = Math.max(Math.cos(lat * DEG), 0.01);
-    const mPerDegLat = EARTH_R * DEG;
-    const mPerDegLon = mPerDegLat * cosLat;
-    const bx = Math.floor(lon / BUCKET_DEG);
-    const by = Math.floor(lat / BUCKET_DEG);
-    const maxRingY = Math.ceil(maxM / (mPerDegLat * BUCKET_DEG)) + 1;
-    const maxRingX = Math.min(Math.ceil(maxM / (mPerDegLon * BUCKET_DEG)) + 1, 180);
+    const { mPerDegLat, mPerDegLon, bx, by, maxRingX, maxRingY } = ringSearch(lat, lon, maxM);
     let best = Number.POSITIVE_INFINITY;
     let bestCountry = -1;
     const s = this.seg;
@@ -414,11 +408,7 @@ export class MaritimeZones {
               continue;
             for (let i = b.cellStart[c]; i < b.cellStart[c + 1]; i++) {
               const k = b.segs[i];
-              const ax = wrapDeltaLon(s[4 * k] - lon) * mPerDegLon;
-              const ay = (s[4 * k + 1] - lat) * mPerDegLat;
-              const bxm = wrapDeltaLon(s[4 * k + 2] - lon) * mPerDegLon;
-              const bym = (s[4 * k + 3] - lat) * mPerDegLat;
-              const d = pointSegmentDistance(ax, ay, bxm, bym);
+              const d = segmentDistance(s, k, lat, lon, mPerDegLat, mPerDegLon);
               if (d < localBest || (d === localBest && localK >= 0 && k < localK)) {
                 localBest = d;
                 localK = k;
@@ -442,13 +432,7 @@ export class MaritimeZones {
    * bucket visited (the reference for nearestCoast).
    */
   private nearestCoastScan(lat: number, lon: number, maxM: number): { country: number; distanceM: number } {
-    const cosLat = Math.max(Math.cos(lat * DEG), 0.01);
-    const mPerDegLat = EARTH_R * DEG;
-    const mPerDegLon = mPerDegLat * cosLat;
-    const bx = Math.floor(lon / BUCKET_DEG);
-    const by = Math.floor(lat / BUCKET_DEG);
-    const maxRingY = Math.ceil(maxM / (mPerDegLat * BUCKET_DEG)) + 1;
-    const maxRingX = Math.min(Math.ceil(maxM / (mPerDegLon * BUCKET_DEG)) + 1, 180);
+    const { mPerDegLat, mPerDegLon, bx, by, maxRingX, maxRingY } = ringSearch(lat, lon, maxM);
     let best = Number.POSITIVE_INFINITY;
     let bestCountry = -1;
     const s = this.seg;
@@ -466,11 +450,7 @@ export class MaritimeZones {
           if (!list) continue;
           for (let i = 0; i < list.length; i++) {
             const k = list[i];
-            const ax = wrapDeltaLon(s[4 * k] - lon) * mPerDegLon;
-            const ay = (s[4 * k + 1] - lat) * mPerDegLat;
-            const bxm = wrapDeltaLon(s[4 * k + 2] - lon) * mPerDegLon;
-            const bym = (s[4 * k + 3] - lat) * mPerDegLat;
-            const d = pointSegmentDistance(ax, ay, bxm, bym);
+            const d = segmentDistance(s, k, lat, lon, mPerDegLat, mPerDegLon);
             if (d < best) {
               best = d;
               bestCountry = this.segCountry[k];
@@ -483,6 +463,40 @@ export class MaritimeZones {
     }
     return best <= maxM ? { country: bestCountry, distanceM: best } : { country: -1, distanceM: best };
   }
+}
+
+/**
+ * The rings of 1° buckets around (lat, lon) that can hold a coast within maxM: the query's bucket,
+ * the ring limits in each direction and the local metres per degree (flat-Earth, fine at EEZ range).
+ */
+function ringSearch(lat: number, lon: number, maxM: number) {
+  const mPerDegLat = EARTH_R * DEG;
+  const mPerDegLon = mPerDegLat * Math.max(Math.cos(lat * DEG), 0.01);
+  return {
+    mPerDegLat,
+    mPerDegLon,
+    bx: Math.floor(lon / BUCKET_DEG),
+    by: Math.floor(lat / BUCKET_DEG),
+    maxRingY: Math.ceil(maxM / (mPerDegLat * BUCKET_DEG)) + 1,
+    maxRingX: Math.min(Math.ceil(maxM / (mPerDegLon * BUCKET_DEG)) + 1, 180),
+  };
+}
+
+/** Distance (m) from (lat, lon) to segment k of the flat segment array s, in the local plane. */
+function segmentDistance(
+  s: Float64Array,
+  k: number,
+  lat: number,
+  lon: number,
+  mPerDegLat: number,
+  mPerDegLon: number,
+): number {
+  return pointSegmentDistance(
+    wrapDeltaLon(s[4 * k] - lon) * mPerDegLon,
+    (s[4 * k + 1] - lat) * mPerDegLat,
+    wrapDeltaLon(s[4 * k + 2] - lon) * mPerDegLon,
+    (s[4 * k + 3] - lat) * mPerDegLat,
+  );
 }
 
 /** Distance from the origin to the segment a–b in a local plane (metres). */
