@@ -75,8 +75,11 @@ function fast(v: unknown): string {
 /** Deepest subtree handed to JSON.stringify (deeper ones take the general path). */
 const MAX_SHAPE_DEPTH = 64;
 
-/** JSON.stringify calls an inherited toJSON: only when nobody has put one on the prototypes. */
-function protoToJsonFree(): boolean {
+/**
+ * True when nobody has put a toJSON on Object.prototype or Array.prototype: JSON.stringify would call
+ * an inherited one, so only then can it stand in for canonicalJson (here and in sharing/sanitise.ts).
+ */
+export function protoToJsonFree(): boolean {
   return (
     (Object.prototype as { toJSON?: unknown }).toJSON === undefined &&
     (Array.prototype as { toJSON?: unknown }).toJSON === undefined

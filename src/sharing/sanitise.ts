@@ -2,6 +2,7 @@
  * Field-level sanitisation: removes policy field paths (`a.b`, `list[].b`) from a payload before it
  * leaves for another nation. Works on a deep copy; the caller's object is never changed.
  */
+import { protoToJsonFree } from "../core/canonical-json.ts";
 
 /** Deep copy of `payload` without the fields named by `paths`. */
 export function sanitise<T>(payload: T, paths: readonly string[]): T {
@@ -28,10 +29,7 @@ export function sanitiseCopy<T>(payload: T, paths: readonly string[]): { copy: T
       exotic = true;
     }
     for (const p of paths) removePath(copy, stepsOf(p), 0);
-    const plainJson =
-      !exotic &&
-      (Object.prototype as { toJSON?: unknown }).toJSON === undefined &&
-      (Array.prototype as { toJSON?: unknown }).toJSON === undefined;
+    const plainJson = !exotic && protoToJsonFree();
     return { copy, plainJson };
   } finally {
     exotic = outer;
