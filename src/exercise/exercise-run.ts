@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ecefToGeodetic, rad2deg } from "../core/geodesy.ts";
 import { Rng } from "../core/rng.ts";
+import { lowerBound } from "../core/sorted-search.ts";
 import { NationalNode } from "../node/national-node.ts";
 import type { NodeEvent } from "../node/node-events.ts";
 import { policyForMode, type SharingMode } from "../node/sharing-mode.ts";
@@ -725,18 +726,6 @@ function threatOf(
     impact: flight.summary.impact,
     impactFix: MaritimeZones.get().classify(flight.summary.impact.lat, flight.summary.impact.lon),
   };
-}
-
-/** First index with xs[i] ≥ v in an ascending array. */
-function lowerBound(xs: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Position of a 6-state moved dt seconds along its velocity. */

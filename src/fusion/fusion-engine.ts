@@ -56,6 +56,7 @@
  * refused by `report()` with the reason, counted, and never reach the picture.
  */
 import { cholesky, mahalanobis2 } from "../core/matrix.ts";
+import { lowerBound } from "../core/sorted-search.ts";
 import { chiSquareQuantile } from "../tracking/metrics/chi-square.ts";
 import { NATIONS, type NationCode } from "../world/nation.ts";
 import { CoastingModel, CoastingTrack, DEFAULT_COASTING, invariantMoments } from "./coasting.ts";
@@ -711,16 +712,4 @@ export class FusionEngine {
     }
     return out;
   }
-}
-
-/** First index with xs[i] ≥ v in an ascending array. */
-function lowerBound(xs: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

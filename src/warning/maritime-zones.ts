@@ -25,6 +25,7 @@
  */
 import { createRequire } from "node:module";
 import { feature } from "topojson-client";
+import { upperBound } from "../core/sorted-search.ts";
 import type { NationCode } from "../world/nation.ts";
 
 export type ZoneKind = "land" | "territorial-sea" | "eez" | "high-seas";
@@ -321,15 +322,7 @@ export class MaritimeZones {
       this.rows.set(lat, row);
     }
     // First crossing strictly east of lon: the crossings from there on are the ones landCountry counts.
-    const xs = row.xs;
-    let lo = 0;
-    let hi = xs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (xs[mid] > lon) hi = mid;
-      else lo = mid + 1;
-    }
-    return row.state[lo];
+    return row.state[upperBound(row.xs, lon)];
   }
 
   /**
