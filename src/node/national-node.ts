@@ -277,7 +277,7 @@ export class NationalNode {
       );
       this.warn(st, t, older?.stn);
     }
-    this.expireThreats(t, picture);
+    this.expireThreats(t);
     await this.flushSends();
   }
 
@@ -566,8 +566,7 @@ export class NationalNode {
    * fall, not where anything fell (a boost-phase prediction of a track lost near burnout was reported
    * as "fell on land (PRK)").
    */
-  private expireThreats(t: number, picture: readonly SystemTrack[]): void {
-    void picture;
+  private expireThreats(t: number): void {
     for (const [stn, th] of this.threats) {
       const threatId = `T${stn}`;
       if (this.alerts.isFinished(threatId) || !th.lastImpact || t < th.lastTImpact) continue;
