@@ -178,14 +178,7 @@ export class AlertManager {
     fix: ZoneFix,
   ): { alerts: Alert[]; outcome: ImpactOutcome } {
     const description = `fell ${describeFix(fix)}`;
-    const alerts: Alert[] = [];
-    for (const cur of this.current.values()) {
-      if (cur.threatId !== threatId || cur.state === "cancelled") continue;
-      alerts.push(
-        this.record({ ...cur, t, version: cur.version + 1, state: "cancelled", reason: description }),
-      );
-    }
-    this.finished.add(threatId);
+    const alerts = this.finish(threatId, t, description);
     return { alerts, outcome: { issuer: this.issuer, threatId, t, impact, fix, description } };
   }
 
@@ -195,16 +188,7 @@ export class AlertManager {
    * reported — the last prediction is not a place where anything is known to have fallen.
    */
   lost(threatId: string, t: number): Alert[] {
-    const alerts: Alert[] = [];
-    if (this.finished.has(threatId)) return alerts;
-    for (const cur of this.current.values()) {
-      if (cur.threatId !== threatId || cur.state === "cancelled") continue;
-      alerts.push(
-        this.record({ ...cur, t, version: cur.version + 1, state: "cancelled", reason: LOST_REASON }),
-      );
-    }
-    this.finished.add(threatId);
-    return alerts;
+    return this.finished.has(threatId) ? [] : this.finish(threatId, t, LOST_REASON);
   }
 
   /**
@@ -213,19 +197,15 @@ export class AlertManager {
    * more is assessed or reported for it (no impact outcome: the continuing threat reports one).
    */
   merged(threatId: string, t: number, intoThreatId: string): Alert[] {
+    return this.finished.has(threatId) ? [] : this.finish(threatId, t, `the same missile as ${intoThreatId}`);
+  }
+
+  /** Ends a threat: its live alerts are cancelled with `reason`, and nothing more is assessed for it. */
+  private finish(threatId: string, t: number, reason: string): Alert[] {
     const alerts: Alert[] = [];
-    if (this.finished.has(threatId)) return alerts;
     for (const cur of this.current.values()) {
       if (cur.threatId !== threatId || cur.state === "cancelled") continue;
-      alerts.push(
-        this.record({
-          ...cur,
-          t,
-          version: cur.version + 1,
-          state: "cancelled",
-          reason: `the same missile as ${intoThreatId}`,
-        }),
-      );
+      alerts.push(this.record({ ...cur, t, version: cur.version + 1, state: "cancelled", reason }));
     }
     this.finished.add(threatId);
     return alerts;
