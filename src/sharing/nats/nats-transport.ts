@@ -878,7 +878,7 @@ export class NatsTransport implements Transport {
  * the subject's, or its label is not releasable to the subject's destination. Undefined when it
  * belongs, and when it cannot be read as an envelope at all (the receiver rejects that item alone).
  */
-export function frameItemSubjectError(sub: ShareSubject, data: Uint8Array): string | undefined {
+function frameItemSubjectError(sub: ShareSubject, data: Uint8Array): string | undefined {
   let doc: { header?: { origin?: unknown; kind?: unknown }; label?: { categories?: unknown } };
   try {
     doc = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8"));
