@@ -16,24 +16,21 @@ const GROUP_SPEED_MPS = 100;
  */
 export function threatLeaders(picture: readonly SystemTrack[]): SystemTrack[] {
   const leaders: SystemTrack[] = [];
-  const d2 = GROUP_DISTANCE_M * GROUP_DISTANCE_M;
-  const v2 = GROUP_SPEED_MPS * GROUP_SPEED_MPS;
-  for (const st of [...picture].sort((a, b) => a.stn - b.stn)) {
-    const x = st.x;
-    const near = leaders.some((l) => {
-      const y = l.x;
-      const dx = y[0] - x[0];
-      const dy = y[1] - x[1];
-      const dz = y[2] - x[2];
-      if (dx * dx + dy * dy + dz * dz >= d2) return false;
-      const du = y[3] - x[3];
-      const dv = y[4] - x[4];
-      const dw = y[5] - x[5];
-      return du * du + dv * dv + dw * dw < v2;
-    });
-    if (!near) leaders.push(st);
-  }
+  for (const st of [...picture].sort((a, b) => a.stn - b.stn))
+    if (!leaders.some((l) => within(l.x, st.x, GROUP_DISTANCE_M, GROUP_SPEED_MPS))) leaders.push(st);
   return leaders;
+}
+
+/** Whether two 6-states are closer than distanceM in position and speedMps in velocity. */
+function within(x: ArrayLike<number>, y: ArrayLike<number>, distanceM: number, speedMps: number): boolean {
+  const dx = y[0] - x[0];
+  const dy = y[1] - x[1];
+  const dz = y[2] - x[2];
+  if (dx * dx + dy * dy + dz * dz >= distanceM * distanceM) return false;
+  const du = y[3] - x[3];
+  const dv = y[4] - x[4];
+  const dw = y[5] - x[5];
+  return du * du + dv * dv + dw * dw < speedMps * speedMps;
 }
 
 /**
@@ -55,22 +52,9 @@ export function shadowingLeader(
   others: readonly SystemTrack[],
   live: (o: SystemTrack) => boolean = () => true,
 ): SystemTrack | undefined {
-  const d2 = SHADOW_DISTANCE_M * SHADOW_DISTANCE_M;
-  const v2 = SHADOW_SPEED_MPS * SHADOW_SPEED_MPS;
-  const x = st.x;
-  for (const o of others) {
-    if (o === st || !better(o, st)) continue;
-    const y = o.x;
-    const dx = y[0] - x[0];
-    const dy = y[1] - x[1];
-    const dz = y[2] - x[2];
-    if (dx * dx + dy * dy + dz * dz >= d2) continue;
-    const du = y[3] - x[3];
-    const dv = y[4] - x[4];
-    const dw = y[5] - x[5];
-    if (du * du + dv * dv + dw * dw >= v2) continue;
-    if (live(o)) return o;
-  }
+  for (const o of others)
+    if (o !== st && better(o, st) && within(o.x, st.x, SHADOW_DISTANCE_M, SHADOW_SPEED_MPS) && live(o))
+      return o;
   return undefined;
 }
 
