@@ -10,7 +10,7 @@ import { loadPolicy } from "./policy.ts";
 import { Receiver, type RejectReason } from "./receiver.ts";
 import { Sender } from "./sender.ts";
 import { examplePayload, exampleTrack } from "./test-fixtures.ts";
-import { shareSubject } from "./transport.ts";
+import { ParsedWire, shareSubject } from "./transport.ts";
 
 const policy = loadPolicy(join(import.meta.dirname, "..", "..", "policies", "default.yaml"));
 const keys = {
@@ -468,5 +468,77 @@ describe("receiver subject parse cache", () => {
       expectRejected(rx, "share.KOR.rel.USA.Nonsense", next(), "origin-mismatch");
     }
     expect(rx.counters()).toMatchObject({ accepted: 2, "origin-mismatch": 8, misrouted: 2 });
+  });
+});
+
+describe("receiver with the transport's parse (InboundMessage.parsed, ParsedWire)", () => {
+  const subj = shareSubject("KOR", "USA", "BallisticTrack");
+  const batch = (nodeId: string, n: number) =>
+    new Sender({ policy, key: keys.KOR, nodeId, clock: () => now })
+      .prepareBatch(
+        Array.from({ length: n }, (_, k) => ({
+          kind: "BallisticTrack" as const,
+          payload: exampleTrack("KOR", `T${k}`, k),
+          label: ALL,
+        })),
+      )
+      .flat()
+      .filter((o) => o.destination === "USA");
+  /** The wire text of `data` with `from` replaced by `to` (must occur). */
+  const edited = (data: Uint8Array, from: string, to: string) => {
+    const text = Buffer.from(data).toString("utf8");
+    expect(text).toContain(from);
+    return Buffer.from(text.replace(from, to), "utf8");
+  };
+  const parse = (data: Uint8Array) => {
+    const p = ParsedWire.parse(data);
+    expect(p).toBeDefined();
+    return p as ParsedWire;
+  };
+
+  it("gives the same verdicts, reasons and counters as parsing the bytes itself", () => {
+    const mine = batch("kor-pw", 6);
+    const tampered = edited(mine[2].bytes, '"trackNumber":"T2"', '"trackNumber":"T9"');
+    const wire: Uint8Array[] = [mine[0].bytes, mine[1].bytes, tampered, mine[3].bytes, mine[1].bytes];
+    // Not UTF-8: the transport's lenient decode parses it (U+FFFD), the receiver's strict one does not.
+    const notUtf8 = Buffer.from(mine[4].bytes);
+    notUtf8[notUtf8.indexOf('"T4"') + 1] = 0xff;
+    expect(ParsedWire.parse(notUtf8)).toBeDefined();
+    wire.push(notUtf8, mine[5].bytes);
+    const plain = rxFor("USA");
+    const withParse = rxFor("USA");
+    for (const data of wire) {
+      const a = plain.receive(subj, data);
+      const b = withParse.receive(subj, data, ParsedWire.parse(data));
+      expect(b).toEqual(a);
+    }
+    expect(withParse.counters()).toEqual(plain.counters());
+    expect(withParse.counters()).toMatchObject({ accepted: 4, "bad-signature": 1, replay: 1, malformed: 1 });
+  });
+
+  it("ignores a parse that is not of exactly these bytes (another item's, a tampered text's, a forged object)", () => {
+    const mine = batch("kor-pw2", 4);
+    const rx = rxFor("USA");
+    // The genuine signed bytes of item 0 with the parse of a tampered copy of them: trusted, the
+    // signature (hashed from the genuine text) would pass and T9 would be accepted.
+    const tampered = parse(edited(mine[0].bytes, '"trackNumber":"T0"', '"trackNumber":"T9"'));
+    const r0 = rx.receive(subj, mine[0].bytes, tampered);
+    expect(r0.accepted).toBe(true);
+    if (r0.accepted) expect((r0.envelope.payload as { trackNumber: string }).trackNumber).toBe("T0");
+    // Item 1's bytes with item 2's parse (a transport mixing up its items): item 1 is what counts.
+    const r1 = rx.receive(subj, mine[1].bytes, parse(mine[2].bytes));
+    expect(r1.accepted).toBe(true);
+    if (r1.accepted) expect(r1.envelope.header.sequence).toBe(mine[1].envelope.header.sequence);
+    // Tampered bytes with the parse of the genuine ones: still a bad signature.
+    const bad = edited(mine[2].bytes, '"trackNumber":"T2"', '"trackNumber":"T9"');
+    const r2 = rx.receive(subj, bad, parse(mine[2].bytes));
+    expect(r2.accepted ? "accepted" : r2.reason).toBe("bad-signature");
+    // Something that only looks like a ParsedWire is not one.
+    const forged = { doc: JSON.parse(Buffer.from(bad).toString("utf8")) } as unknown as ParsedWire;
+    const r3 = rx.receive(subj, mine[3].bytes, forged);
+    expect(r3.accepted).toBe(true);
+    if (r3.accepted) expect((r3.envelope.payload as { trackNumber: string }).trackNumber).toBe("T3");
+    expect(ParsedWire.docFor(forged, Buffer.from(mine[3].bytes).toString("utf8"))).toBeUndefined();
+    expect(rx.counters()).toMatchObject({ accepted: 3, "bad-signature": 1 });
   });
 });

@@ -3,7 +3,8 @@
  * (DESIGN.md "Sharing and security model"), and stops at the first that fails:
  *
  *   1. size            bytes ≤ maxBytes                                       → "oversize"
- *   2. parse           UTF-8 JSON object                                      → "malformed"
+ *   2. parse           UTF-8 JSON object (the transport's parse of exactly
+ *                      this text when it made one: InboundMessage.parsed)     → "malformed"
  *   3. schema          envelope shape, then the payload against its kind's
  *                      schema and version; every number finite                → "schema"
  *   4. signature       key id pinned; the leaf hash of header+label+payload walks
@@ -41,6 +42,7 @@ import { hasAnyPath } from "./sanitise.ts";
 import {
   type InboundMessage,
   type InboxSubscription,
+  ParsedWire,
   parseShareSubject,
   type ShareSubject,
   type Transport,
@@ -160,10 +162,14 @@ export class Receiver {
     return out;
   }
 
-  /** Runs the checks on one message off the wire. Never throws on bad input. */
-  receive(subject: string, data: Uint8Array): ReceiveResult {
+  /**
+   * Runs the checks on one message off the wire. Never throws on bad input. `parsed`: the
+   * transport's parse of `data` (InboundMessage.parsed), used instead of parsing again only when it
+   * was parsed from exactly the text decoded from `data` (ParsedWire.docFor); every check runs on it.
+   */
+  receive(subject: string, data: Uint8Array, parsed?: ParsedWire): ReceiveResult {
     try {
-      const r = this.check(subject, data);
+      const r = this.check(subject, data, parsed);
       this.counts.set(
         r.accepted ? "accepted" : r.reason,
         (this.counts.get(r.accepted ? "accepted" : r.reason) ?? 0) + 1,
@@ -199,7 +205,7 @@ export class Receiver {
     onAccepted: (env: Envelope, subject: string, msg: InboundMessage) => void | Promise<void>,
   ): Promise<InboxSubscription> {
     return transport.subscribeInbox((msg) => {
-      const r = this.receive(msg.subject, msg.data);
+      const r = this.receive(msg.subject, msg.data, msg.parsed);
       if (r.accepted) {
         const p = onAccepted(r.envelope, r.subject, msg);
         // Ack synchronously when the consumer is synchronous: in virtual time nothing else may run
@@ -225,19 +231,21 @@ export class Receiver {
     return sub;
   }
 
-  private check(subject: string, data: Uint8Array): ReceiveResult {
+  private check(subject: string, data: Uint8Array, parsed: ParsedWire | undefined): ReceiveResult {
     const o = this.opts;
 
     // 1. size
     const maxBytes = o.maxBytes ?? 65_536;
     if (data.byteLength > maxBytes) return reject("oversize", `${data.byteLength} bytes > limit ${maxBytes}`);
 
-    // 2. parse
+    // 2. parse (the text is always decoded here: it is what the signature is checked over, and the
+    // transport's parse is used only when it was made from this very text)
     let doc: unknown;
     let text: string;
     try {
       text = this.decoder.decode(data);
-      doc = JSON.parse(text);
+      doc = parsed === undefined ? undefined : ParsedWire.docFor(parsed, text);
+      if (doc === undefined) doc = JSON.parse(text);
     } catch (err) {
       return reject("malformed", `not UTF-8 JSON (${(err as Error).message})`);
     }

@@ -5,7 +5,9 @@
  * anything else — NATS by account permissions, the in-process bus by the same check) and it consumes
  * only its own nation's inbox.
  *
- * What travels is the bytes of a signed envelope (envelope.ts); the transport never parses them. The
+ * What travels is the bytes of a signed envelope (envelope.ts). A transport need not parse them; one
+ * that does anyway (NATS, to check a frame's items against its subject) hands its parse along as
+ * `InboundMessage.parsed` (ParsedWire) so the receiver does not parse the same text twice. The
  * subject is derived from the envelope's label and header: `share.<origin>.rel.<destination>.<kind>`
  * with nation codes as ISO 3166-1 alpha-3 (KOR, USA, JPN) and kind tokens from message-kinds.ts.
  *
@@ -41,10 +43,64 @@ export interface InboundMessage {
   readonly data: Uint8Array;
   /** How many times this message has been delivered (1 the first time). */
   readonly deliveryCount: number;
+  /**
+   * The JSON document, when the transport already parsed `data` (ParsedWire.parse): parsed from
+   * exactly these bytes by the transport. The receiver treats it as untrusted input and still runs
+   * every check on it; it uses it only when ParsedWire.docFor confirms that it was parsed from the
+   * very text the receiver decodes from `data`, and otherwise parses `data` itself.
+   */
+  readonly parsed?: ParsedWire;
   /** Confirms processing: the transport will not deliver this message again. */
   ack(): void;
   /** Asks for redelivery (for example when a downstream store is unavailable). */
   nak(): void;
+}
+
+/**
+ * One JSON parse of a message's UTF-8 text, made where the bytes are first read (the NATS transport
+ * parses each item of a frame to check it against the frame's subject) and handed to the receiver
+ * with the message so that it does not parse the same text again.
+ *
+ * Why the receiver can use it without trusting whoever handed it over: only ParsedWire.parse makes
+ * one (the constructor is private and the fields are `#private`, so an object of any other origin is
+ * not a ParsedWire), parse() keeps the exact text it gave JSON.parse, and docFor() returns the
+ * document only when that text is identical to the text the receiver decoded itself. The document
+ * is therefore exactly what JSON.parse would return on the receiver's own text — the receiver still
+ * runs every check (shape, schema, signature over that text, origin, replay, releasability) on it.
+ * It is a fresh object per parse, read (never changed) by the transport and handed to one receiver.
+ */
+export class ParsedWire {
+  readonly #text: string;
+  readonly #doc: unknown;
+
+  private constructor(text: string, doc: unknown) {
+    this.#text = text;
+    this.#doc = doc;
+  }
+
+  /** JSON.parse of the UTF-8 text of `data` (invalid sequences as U+FFFD); undefined when it does not parse. */
+  static parse(data: Uint8Array): ParsedWire | undefined {
+    const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
+    try {
+      return new ParsedWire(text, JSON.parse(text));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The parsed document (for the transport's own reading; the receiver goes through docFor). */
+  get doc(): unknown {
+    return this.#doc;
+  }
+
+  /**
+   * The document of `parsed` when it is a ParsedWire parsed from exactly `text`; undefined otherwise
+   * (not a ParsedWire, or parsed from another text), in which case the caller parses `text` itself.
+   */
+  static docFor(parsed: unknown, text: string): unknown {
+    if (typeof parsed !== "object" || parsed === null || !(#text in parsed)) return undefined;
+    return parsed.#text === text ? parsed.#doc : undefined;
+  }
 }
 
 export type InboxHandler = (msg: InboundMessage) => void | Promise<void>;

@@ -65,10 +65,14 @@ async function node(nation: "USA" | "JPN", nodeId: string, from: string, checkRe
     checkReleasability,
   });
   const accepted: { msgId?: string; seq: number; index: number; size: number; env: Envelope }[] = [];
+  /** Items handed over with the transport's parse (msg.parsed), as Receiver.attach passes it on. */
+  const delivered = { items: 0, parsed: 0 };
   const sub = await t.subscribeInbox((m) => {
     const msg = m as NatsInboundMessage;
     if (msg.msgId?.startsWith(`KOR.${from}.`)) {
-      const r = receiver.receive(msg.subject, msg.data);
+      delivered.items++;
+      if (msg.parsed) delivered.parsed++;
+      const r = receiver.receive(msg.subject, msg.data, msg.parsed);
       if (r.accepted)
         accepted.push({
           msgId: msg.msgId,
@@ -84,6 +88,7 @@ async function node(nation: "USA" | "JPN", nodeId: string, from: string, checkRe
     t,
     receiver,
     accepted,
+    delivered,
     close: async () => {
       await sub.unsubscribe();
       await t.close();
@@ -184,6 +189,9 @@ describe("frames over NATS", () => {
       });
       expect(usa.accepted.map((a) => a.msgId)).toEqual(out.filter((_, k) => k !== 3).map((o) => o.msgId));
       expect(usa.receiver.counters().accepted).toBe(7);
+      // Every item, the tampered one too, came with the transport's parse of it: the receiver used it
+      // and still refused the item whose bytes are not what was signed.
+      expect(usa.delivered).toEqual({ items: 8, parsed: 8 });
       expect(usa.t.stats.framesRejected).toEqual({ "malformed-frame": 0, "frame-subject-mismatch": 0 });
     } finally {
       await usa.close();

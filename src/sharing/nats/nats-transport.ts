@@ -69,6 +69,7 @@ import {
   type InboxHandler,
   type InboxSubscription,
   inboxFilter,
+  ParsedWire,
   type PublishAck,
   type PublishOptions,
   parseShareSubject,
@@ -729,8 +730,11 @@ export class NatsTransport implements Transport {
     const items = decoded.items;
     const sub = parseShareSubject(m.subject);
     if (!sub) return this.rejectFrame(m, seq, "frame-subject-mismatch", "not a sharing subject");
+    // Each item is parsed once, here; the parse goes to the receiver with the item (msg.parsed).
+    const parsed: (ParsedWire | undefined)[] = new Array(items.length);
     for (let i = 0; i < items.length; i++) {
-      const err = frameItemSubjectError(sub, items[i].data);
+      parsed[i] = ParsedWire.parse(items[i].data);
+      const err = frameItemSubjectError(sub, parsed[i]?.doc);
       if (err)
         return this.rejectFrame(m, seq, "frame-subject-mismatch", `item ${i} (${items[i].msgId}): ${err}`);
     }
@@ -769,6 +773,7 @@ export class NatsTransport implements Transport {
       const msg: NatsInboundMessage = {
         subject: m.subject,
         data: items[i].data,
+        parsed: parsed[i],
         deliveryCount,
         msgId: items[i].msgId,
         streamSequence: seq,
@@ -878,13 +883,12 @@ export class NatsTransport implements Transport {
  * the subject's, or its label is not releasable to the subject's destination. Undefined when it
  * belongs, and when it cannot be read as an envelope at all (the receiver rejects that item alone).
  */
-function frameItemSubjectError(sub: ShareSubject, data: Uint8Array): string | undefined {
-  let doc: { header?: { origin?: unknown; kind?: unknown }; label?: { categories?: unknown } };
-  try {
-    doc = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8"));
-  } catch {
-    return undefined;
-  }
+function frameItemSubjectError(sub: ShareSubject, parsed: unknown): string | undefined {
+  // Read only: this document goes on to the receiver (ParsedWire), which must see it as parsed.
+  const doc = parsed as
+    | { header?: { origin?: unknown; kind?: unknown }; label?: { categories?: unknown } }
+    | null
+    | undefined;
   const h = doc?.header;
   const l = doc?.label;
   if (h === null || typeof h !== "object" || l === null || typeof l !== "object") return undefined;
