@@ -36,6 +36,9 @@ interface Played {
   readonly alerts: Map<AllyCode, Alert[]>;
   /** Per nation and track number (own or relayed): the times it changed system track. */
   readonly moves: Map<AllyCode, Map<string, number[]>>;
+  /** Per nation: the flight phase each system track on the missile showed, and who reported it. */
+  readonly phases: Map<AllyCode, { t: number; phase: string; reporter: string }[]>;
+  readonly tBurnout: number;
 }
 
 /** Plays a one-missile scenario as the exercise runner does, with these fusion settings in every node. */
@@ -58,6 +61,7 @@ async function play(file: string, fusion: Omit<FusionEngineOptions, "nation">): 
   const onMissile = new Map<AllyCode, Map<number, number[]>>();
   const alerts = new Map<AllyCode, Alert[]>();
   const moves = new Map<AllyCode, Map<string, number[]>>();
+  const phases = new Map<AllyCode, { t: number; phase: string; reporter: string }[]>();
   const lastStn = new Map<string, number>();
   for (const nation of scenario.nations) {
     const node = new NationalNode({
@@ -76,6 +80,7 @@ async function play(file: string, fusion: Omit<FusionEngineOptions, "nation">): 
     onMissile.set(nation, new Map());
     alerts.set(nation, []);
     moves.set(nation, new Map());
+    phases.set(nation, []);
   }
   const sensors = built.sensors.filter((s) => scenario.nations.includes(s.nation as AllyCode));
   const field = new SensorField(sensors, [...built.movers], rng);
@@ -99,6 +104,7 @@ async function play(file: string, fusion: Omit<FusionEngineOptions, "nation">): 
           (st.x[0] - truth.pos[0]) ** 2 + (st.x[1] - truth.pos[1]) ** 2 + (st.x[2] - truth.pos[2]) ** 2;
         if (d2 >= MATCH_M * MATCH_M) continue;
         stns.push(st.stn);
+        phases.get(node.nation)!.push({ t, phase: st.phase, reporter: st.reportingResponsibility });
         for (const c of st.contributors) {
           const key = `${node.nation}:${c.trackNumber}`;
           const before = lastStn.get(key);
@@ -113,7 +119,15 @@ async function play(file: string, fusion: Omit<FusionEngineOptions, "nation">): 
     }
   }
   for (const node of nodes) await node.stop();
-  return { tLaunch: flight.tStart, tImpact: flight.tEnd, onMissile, alerts, moves };
+  return {
+    tLaunch: flight.tStart,
+    tImpact: flight.tEnd,
+    tBurnout: flight.burnoutT,
+    onMissile,
+    alerts,
+    moves,
+    phases,
+  };
 }
 
 /** System track numbers that followed the missile within [t0, t1]. */
@@ -204,6 +218,29 @@ describe("ICBM of 31 Oct 2024: JPN's picture across the 80-minute coverage gap",
         const inTenS = Math.max(...times.map((t0) => times.filter((t) => t >= t0 && t < t0 + 10).length));
         expect(inTenS, `${nation}: ${trackNumber} changed system track at ${times}`).toBeLessThanOrEqual(4);
       }
+    }
+  });
+
+  it("allies are told the flight phase: relayed tracks say boost while the missile burns, none after", () => {
+    // Nodes used to send every track as unpowered, so a boosting missile reached allies as
+    // "midcourse" and was extrapolated with midcourse process noise. A young track not yet judged
+    // says "unknown".
+    for (const nation of ["KOR", "USA", "JPN"] as const) {
+      const seen = coasting.phases.get(nation)!;
+      const relayedInBoost = seen.filter((p) => p.reporter !== nation && p.t < coasting.tBurnout - 10);
+      const phasesInBoost = new Set(relayedInBoost.map((p) => p.phase));
+      expect(relayedInBoost.length, `${nation}: relayed tracks in boost`).toBeGreaterThan(0);
+      expect(phasesInBoost.has("boost"), `${nation}: ${[...phasesInBoost]}`).toBe(true);
+      expect(
+        phasesInBoost.has("midcourse") || phasesInBoost.has("reentry"),
+        `${nation}: ${[...phasesInBoost]}`,
+      ).toBe(false);
+      const afterBurnout = seen.filter((p) => p.t > coasting.tBurnout + 20 && p.t < coasting.tLaunch + 600);
+      expect(afterBurnout.length, `${nation}: tracks after burnout`).toBeGreaterThan(0);
+      expect(
+        afterBurnout.filter((p) => p.phase === "boost"),
+        nation,
+      ).toEqual([]);
     }
   });
 

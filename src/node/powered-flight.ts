@@ -8,6 +8,25 @@
  */
 import { BallisticModel } from "../tracking/models/ballistic.ts";
 
+export interface PoweredFlightOptions {
+  /** Window over which acceleration is judged, s (default 8). */
+  readonly windowS?: number;
+  /** Unexplained acceleration that means thrust, m/s² (default 6). */
+  readonly thresholdMps2?: number;
+  /**
+   * Once judged unpowered, how long the excess must stay above the threshold before the flight is
+   * called powered again, s (default 0: at once). Missiles here do not relight, so a short excess
+   * after burnout is track noise (a relayed track flickering back to "boost" half a minute after
+   * burnout).
+   */
+  readonly relightS?: number;
+  /**
+   * Count only an excess with a forward component as thrust (default false): drag on a spent stage
+   * still climbing through the air pulls back and is not a booster.
+   */
+  readonly forwardOnly?: boolean;
+}
+
 interface Sample {
   readonly t: number;
   readonly x: Float64Array;
@@ -19,13 +38,20 @@ export class PoweredFlightDetector {
   private readonly d = new Float64Array(6);
   private powered = true;
   private lastExcess = Number.NaN;
+  /** Since when the excess has been above the threshold while judged unpowered. */
+  private aboveSince = Number.NaN;
 
-  constructor(
-    /** Window over which acceleration is judged, s. */
-    private readonly windowS = 8,
-    /** Unexplained acceleration that means thrust, m/s². */
-    private readonly thresholdMps2 = 6,
-  ) {}
+  private readonly windowS: number;
+  private readonly thresholdMps2: number;
+  private readonly relightS: number;
+  private readonly forwardOnly: boolean;
+
+  constructor(opts: PoweredFlightOptions = {}) {
+    this.windowS = opts.windowS ?? 8;
+    this.thresholdMps2 = opts.thresholdMps2 ?? 6;
+    this.relightS = opts.relightS ?? 0;
+    this.forwardOnly = opts.forwardOnly ?? false;
+  }
 
   /** Adds the latest state (position, velocity in ECEF); returns whether the flight looks powered. */
   add(t: number, x: ArrayLike<number>): boolean {
@@ -44,21 +70,34 @@ export class PoweredFlightDetector {
       Float64Array.from({ length: 6 }, (_, i) => x[i]),
       this.d,
     );
-    const excess = Math.hypot(
-      aObs[0] - 0.5 * (a0[0] + this.d[3]),
-      aObs[1] - 0.5 * (a0[1] + this.d[4]),
-      aObs[2] - 0.5 * (a0[2] + this.d[5]),
-    );
+    const e0 = aObs[0] - 0.5 * (a0[0] + this.d[3]);
+    const e1 = aObs[1] - 0.5 * (a0[1] + this.d[4]);
+    const e2 = aObs[2] - 0.5 * (a0[2] + this.d[5]);
+    const excess = Math.hypot(e0, e1, e2);
+    const wasJudged = this.judged;
     this.lastExcess = excess;
     // Boosters climb; a descending object decelerating in the air is drag, not thrust.
     const radial = x[0] * x[3] + x[1] * x[4] + x[2] * x[5];
-    this.powered = radial > 0 && excess > this.thresholdMps2;
+    const forward = e0 * x[3] + e1 * x[4] + e2 * x[5];
+    const above = radial > 0 && excess > this.thresholdMps2 && (!this.forwardOnly || forward > 0);
+    if (above && !this.powered && wasJudged && this.relightS > 0) {
+      if (Number.isNaN(this.aboveSince)) this.aboveSince = t;
+      this.powered = t - this.aboveSince >= this.relightS;
+    } else {
+      this.aboveSince = Number.NaN;
+      this.powered = above;
+    }
     return this.powered;
   }
 
   /** The last judgement (true until the first window fills). */
   get isPowered(): boolean {
     return this.powered;
+  }
+
+  /** Whether a full window has been judged yet (before that, `isPowered` is only the prior). */
+  get judged(): boolean {
+    return !Number.isNaN(this.lastExcess);
   }
 
   /** Unexplained acceleration at the last judgement, m/s² (NaN before the window fills). */

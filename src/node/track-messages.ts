@@ -17,11 +17,16 @@ export function trackQuality(P: ArrayLike<number>, dim: number): number {
   return Math.max(0, Math.min(15, Math.round(q)));
 }
 
-/** Flight phase from the state alone: climbing in the atmosphere, above it, or coming back down. */
-export function phaseOf(x: ArrayLike<number>, powered: boolean): SharedPhase {
-  const g = ecefToGeodetic(x[0], x[1], x[2]);
+/**
+ * Flight phase from the state and the powered-flight judgement (undefined: not judged yet): under
+ * thrust, climbing unjudged ("unknown" — a young track may be a booster or a warhead still
+ * climbing), coming back down into the atmosphere, or above it.
+ */
+export function phaseOf(x: ArrayLike<number>, powered: boolean | undefined): SharedPhase {
   const radial = (x[0] * x[3] + x[1] * x[4] + x[2] * x[5]) / Math.hypot(x[0], x[1], x[2]);
   if (powered) return "boost";
+  if (powered === undefined && radial > 0) return "unknown";
+  const g = ecefToGeodetic(x[0], x[1], x[2]);
   if (radial < 0 && g.h < 100e3) return "reentry";
   return "midcourse";
 }
@@ -53,7 +58,8 @@ export interface TrackSnapshot {
   /** Covariance of the full state, row-major dim × dim. */
   readonly P: ArrayLike<number>;
   readonly dim: number;
-  readonly powered: boolean;
+  /** Under thrust (undefined: not judged yet). */
+  readonly powered: boolean | undefined;
   readonly contributors: BallisticTrack["contributors"];
 }
 
