@@ -30,7 +30,7 @@ import type {
 import type { Policy } from "../sharing/policy.ts";
 import { DEFAULT_MAX_AGE_S, Receiver } from "../sharing/receiver.ts";
 import { DEFAULT_VALIDITY_S, Sender } from "../sharing/sender.ts";
-import type { InboxSubscription, Transport } from "../sharing/transport.ts";
+import type { InboundMessage, InboxSubscription, Transport } from "../sharing/transport.ts";
 import { IrLaunchDetector } from "../tracking/ir-launch-detection.ts";
 import type { Track, TrackManager } from "../tracking/track-manager.ts";
 import type { Alert } from "../warning/alert.ts";
@@ -194,7 +194,7 @@ export class NationalNode {
   /** Starts consuming this nation's inbox. */
   async start(): Promise<void> {
     this.subscription = await this.opts.transport.subscribeInbox((msg) => {
-      this.onMessage(msg.subject, msg.data);
+      this.onMessage(msg);
       msg.ack();
     });
   }
@@ -423,8 +423,8 @@ export class NationalNode {
     while (this.pendingSends.length) await Promise.all(this.pendingSends.splice(0, this.pendingSends.length));
   }
 
-  private onMessage(subject: string, data: Uint8Array): void {
-    const r = this.receiver.receive(subject, data);
+  private onMessage(msg: InboundMessage): void {
+    const r = this.receiver.receive(msg.subject, msg.data, msg.parsed);
     if (!r.accepted) return;
     const env = r.envelope;
     const t = this.opts.clock();
