@@ -9,7 +9,7 @@ import type { ViewName, WireAlert, WireLogEntry, WireTrack } from "../../src/ser
 import { Connection, signIn } from "./connection.ts";
 import { sigmaKm } from "./geo.ts";
 import { Globe, webglAvailable } from "./Globe.tsx";
-import { formatCountdown, formatNumber, isRtl, type Key, LANG_NAMES, LANGS, type Lang, translator } from "./i18n.ts";
+import { formatCountdown, formatNumber, isRtl, type Key, LANG_NAMES, LANGS, type Lang, phaseName, translator } from "./i18n.ts";
 import { Map2D } from "./Map2D.tsx";
 import { TabletopApp, TabletopLink, tabletopRoute } from "./tabletop/TabletopApp.tsx";
 
@@ -250,7 +250,7 @@ function TrackRows(props: { tracks: readonly WireTrack[]; lang: Lang; bodyTop: n
         <td>{formatNumber(lang, tr.climbMps)}</td>
         <td>{formatNumber(lang, sigmaKm(tr.cov), 2)}</td>
         <td dir="ltr">{tr.sources.join(" ")}</td>
-        <td>{tr.phase}</td>
+        <td>{phaseName(lang, tr.phase)}</td>
       </tr>,
     );
   }

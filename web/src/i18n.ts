@@ -33,6 +33,10 @@ const en = {
   climb: "Climb m/s",
   sources: "Sources",
   phase: "Phase",
+  phaseBoost: "boost",
+  phaseMidcourse: "midcourse",
+  phaseReentry: "reentry",
+  phaseUnknown: "unknown",
   sigma: "σ km",
   log: "Messages and rejections",
   rejectionsOnly: "Rejections only",
@@ -96,6 +100,10 @@ const ar: Dict = {
   climb: "الصعود م/ث",
   sources: "المصادر",
   phase: "المرحلة",
+  phaseBoost: "الدفع",
+  phaseMidcourse: "منتصف المسار",
+  phaseReentry: "العودة إلى الغلاف الجوي",
+  phaseUnknown: "غير معروفة",
   sigma: "σ كم",
   log: "الرسائل والرفض",
   rejectionsOnly: "المرفوض فقط",
@@ -156,6 +164,10 @@ const ko: Dict = {
   climb: "상승 m/s",
   sources: "출처",
   phase: "단계",
+  phaseBoost: "추진",
+  phaseMidcourse: "중간 비행",
+  phaseReentry: "재진입",
+  phaseUnknown: "미상",
   sigma: "σ km",
   log: "메시지 및 거부",
   rejectionsOnly: "거부만",
@@ -216,6 +228,10 @@ const ja: Dict = {
   climb: "上昇 m/s",
   sources: "情報源",
   phase: "段階",
+  phaseBoost: "ブースト",
+  phaseMidcourse: "ミッドコース",
+  phaseReentry: "再突入",
+  phaseUnknown: "不明",
   sigma: "σ km",
   log: "メッセージと拒否",
   rejectionsOnly: "拒否のみ",
@@ -251,6 +267,19 @@ export const LANG_NAMES: Record<Lang, string> = { en: "English", ar: "العرب
 
 export function isRtl(lang: Lang): boolean {
   return lang === "ar";
+}
+
+const PHASE_KEYS: Readonly<Record<string, Key>> = {
+  boost: "phaseBoost",
+  midcourse: "phaseMidcourse",
+  reentry: "phaseReentry",
+  unknown: "phaseUnknown",
+};
+
+/** A flight phase as the picture sends it, in the language (an unexpected value is shown as sent). */
+export function phaseName(lang: Lang, phase: string): string {
+  const key = PHASE_KEYS[phase];
+  return key ? LANGS[lang][key] : phase;
 }
 
 export function translator(lang: Lang): (k: Key) => string {
