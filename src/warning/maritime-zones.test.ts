@@ -53,6 +53,37 @@ describe("maritime zones from Natural Earth coastlines", () => {
     expect(zones.classify(35.68 * D, 139.69 * D).nation).toBe("JPN");
   });
 
+  it.each([
+    // Natural Earth closes Russia's mainland ring along "−180°" with 360°-wide edges from 179.9°; the
+    // land test once counted those and called all of inland Chukotka west of 180° sea.
+    ["inland Chukotka", 67.0, 172.0, "Russia"],
+    ["Chukotka near the antimeridian", 65.5, 178.0, "Russia"],
+    ["Chukotka east of the antimeridian", 66.5, -175.0, "Russia"],
+    ["Wrangel Island, west half", 71.2, 179.5, "Russia"],
+    ["Wrangel Island, east half", 71.2, -179.5, "Russia"],
+    ["Vanua Levu (Fiji)", -16.5, 179.3, "Fiji"],
+  ] as const)("land across the antimeridian: %s", (_name, lat, lon, country) => {
+    const z = zones.classifyDeg(lat, lon);
+    expect(z.zone).toBe("land");
+    expect(z.coastDistanceM).toBe(0);
+    expect(z.country).toBe(country);
+  });
+
+  it.each([
+    // The same 360°-wide edges ran along whole parallels (65.07°N, 68.98°N, 71°N): the Norwegian Sea
+    // was Russian territorial sea, the Beaufort Sea Russian land, central Siberia high seas.
+    ["Norwegian Sea on 65.06°N", 65.06, 0, "high-seas", null],
+    ["Beaufort Sea off Alaska on 71°N", 71.0, -150, "eez", "USA"],
+    ["central Siberia on 65.06°N", 65.06, 100, "land", "RUS"],
+  ] as const)(
+    "no zone strays along the parallels where rings cross the antimeridian: %s",
+    (_n, lat, lon, zone, nation) => {
+      const z = zones.classifyDeg(lat, lon);
+      expect(z.zone).toBe(zone);
+      expect(z.nation).toBe(nation);
+    },
+  );
+
   it("the memoised grid agrees with the exact classification away from zone edges", () => {
     let compared = 0;
     for (let i = 0; i < 1500; i++) {

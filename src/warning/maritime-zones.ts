@@ -93,6 +93,19 @@ interface LandRow {
   readonly state: Int32Array;
 }
 
+/** A ring's longitudes made continuous: no step between neighbours larger than 180°. */
+function unwrapLongitudes(ring: readonly number[][]): number[] {
+  const xs = [ring[0][0]];
+  for (let i = 1; i < ring.length; i++) {
+    const prev = xs[i - 1];
+    let x = ring[i][0];
+    while (x - prev > 180) x -= 360;
+    while (prev - x > 180) x += 360;
+    xs.push(x);
+  }
+  return xs;
+}
+
 export class MaritimeZones {
   private static instance: MaritimeZones | undefined;
   private readonly names: string[] = [];
@@ -121,6 +134,7 @@ export class MaritimeZones {
     };
     const segs: number[] = [];
     const owners: number[] = [];
+    const coast: boolean[] = [];
     for (const f of fc.features) {
       if (!f.geometry) continue;
       const ci = this.names.length;
@@ -130,15 +144,26 @@ export class MaritimeZones {
         f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates
       ) as number[][][][];
       for (const poly of polys)
-        for (const ring of poly)
-          for (let i = 0; i + 1 < ring.length; i++) {
-            const [x1, y1] = ring[i];
-            const [x2, y2] = ring[i + 1];
-            // Natural Earth cuts polygons along the antimeridian; those artificial edges are not coast.
-            if (Math.abs(x1) === 180 && x1 === x2) continue;
-            segs.push(x1, y1, x2, y2);
-            owners.push(ci);
-          }
+        for (const ring of poly) {
+          // Natural Earth cuts rings at the antimeridian, and some of its rings step from 179.9° to
+          // −180° (Russia's mainland is closed along "−180°"): a 360°-wide edge that the land test's
+          // eastward rays would cross. The ring is unwrapped to continuous longitudes, and a copy
+          // shifted by 360° brings any part beyond ±180° back (without this, inland Chukotka was
+          // "Russian EEZ"). Edges along the cut itself, and the parts outside ±180°, close the rings
+          // for the land test but are not coast.
+          const xs = unwrapLongitudes(ring);
+          const lo = Math.min(...xs);
+          const hi = Math.max(...xs);
+          for (const shift of [0, ...(hi > 180 ? [-360] : []), ...(lo < -180 ? [360] : [])])
+            for (let i = 0; i + 1 < ring.length; i++) {
+              const x1 = xs[i] + shift;
+              const x2 = xs[i + 1] + shift;
+              segs.push(x1, ring[i][1], x2, ring[i + 1][1]);
+              owners.push(ci);
+              const inside = Math.abs(x1) <= 180 && Math.abs(x2) <= 180;
+              coast.push(inside && !(Math.abs(x1) === 180 && x1 === x2));
+            }
+        }
     }
     this.seg = Float64Array.from(segs);
     this.segCountry = Int32Array.from(owners);
@@ -154,6 +179,7 @@ export class MaritimeZones {
       const b0 = bandIndex(Math.min(la1, la2));
       const b1 = bandIndex(Math.max(la1, la2));
       for (let b = b0; b <= b1; b++) bandLists[b].push(s);
+      if (!coast[s]) continue;
       const x0 = Math.floor(Math.min(lo1, lo2) / BUCKET_DEG);
       const x1 = Math.floor(Math.max(lo1, lo2) / BUCKET_DEG);
       const y0 = Math.floor(Math.min(la1, la2) / BUCKET_DEG);
