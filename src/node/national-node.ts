@@ -627,14 +627,15 @@ export class NationalNode {
 }
 
 /**
- * How an own track's flight phase is judged for allies: once past burnout it is called powered again
- * only after 10 s above the thrust threshold (longer than the 8-s window a brief kick of track noise
- * stays in), so it does not flicker back to "boost"; and only a forward excess is thrust, so spent
- * stages decelerating as they climb through the air are not sent as boosters (in the first 260 s of
- * the raid KOR labelled 1,770 track updates "boost" without that rule, 459 with it). The warning
- * stage's detector keeps counting any excess: with the forward rule there too, burnout was judged
- * sooner and first warnings came earlier but worse (20 ICBM runs without sharing, `allylink compare`:
- * impact error at first warning p50 28 → 121 km).
+ * How an own track's flight phase is judged for allies: only the forward part of the unexplained
+ * acceleration is thrust, so spent stages slowing as they climb through the air, and track noise, are
+ * not sent as boosters (in the first 260 s of the raid KOR labelled 1,770 track updates "boost" with
+ * the magnitude rule, 416 with this one); and once past burnout a track is called powered again only
+ * after 10 s above the threshold (longer than the 8-s window a brief kick of noise stays in), so it
+ * does not flicker back to "boost". The warning stage's detector keeps the magnitude rule: ignoring
+ * backward excess there too (tried: thrust = magnitude above the threshold with a forward component)
+ * judged burnout sooner, and first warnings came earlier but worse (20 ICBM runs without sharing,
+ * `allylink compare`: impact error at first warning p50 28 → 121 km).
  */
 const OWN_PHASE_DETECTOR = { relightS: 10, forwardOnly: true } as const;
 

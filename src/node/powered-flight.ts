@@ -14,15 +14,16 @@ export interface PoweredFlightOptions {
   /** Unexplained acceleration that means thrust, m/s² (default 6). */
   readonly thresholdMps2?: number;
   /**
-   * Once judged unpowered, how long the excess must stay above the threshold before the flight is
-   * called powered again, s (default 0: at once). Missiles here do not relight, so a short excess
-   * after burnout is track noise (a relayed track flickering back to "boost" half a minute after
-   * burnout).
+   * Once judged past burnout (unpowered on a small excess), how long the excess must stay above the
+   * threshold before the flight is called powered again, s (default 0: at once). Missiles here do not
+   * relight, so a short excess after burnout is track noise (a relayed track flickering back to
+   * "boost" half a minute after burnout).
    */
   readonly relightS?: number;
   /**
-   * Count only an excess with a forward component as thrust (default false): drag on a spent stage
-   * still climbing through the air pulls back and is not a booster.
+   * Count only the excess's component along the velocity as thrust (default false: its magnitude).
+   * A booster pushes forward; drag on a spent stage still climbing through the air pulls back, and a
+   * track's noise points anywhere.
    */
   readonly forwardOnly?: boolean;
 }
@@ -38,8 +39,10 @@ export class PoweredFlightDetector {
   private readonly d = new Float64Array(6);
   private powered = true;
   private lastExcess = Number.NaN;
-  /** Since when the excess has been above the threshold while judged unpowered. */
+  /** Since when the excess has been above the threshold while judged past burnout. */
   private aboveSince = Number.NaN;
+  /** The last judgement was unpowered on a small excess (past burnout), not on drag. */
+  private ballistic = false;
 
   private readonly windowS: number;
   private readonly thresholdMps2: number;
@@ -74,19 +77,22 @@ export class PoweredFlightDetector {
     const e1 = aObs[1] - 0.5 * (a0[1] + this.d[4]);
     const e2 = aObs[2] - 0.5 * (a0[2] + this.d[5]);
     const excess = Math.hypot(e0, e1, e2);
-    const wasJudged = this.judged;
     this.lastExcess = excess;
     // Boosters climb; a descending object decelerating in the air is drag, not thrust.
     const radial = x[0] * x[3] + x[1] * x[4] + x[2] * x[5];
-    const forward = e0 * x[3] + e1 * x[4] + e2 * x[5];
-    const above = radial > 0 && excess > this.thresholdMps2 && (!this.forwardOnly || forward > 0);
-    if (above && !this.powered && wasJudged && this.relightS > 0) {
+    const forward = (e0 * x[3] + e1 * x[4] + e2 * x[5]) / Math.hypot(x[3], x[4], x[5]);
+    const above = radial > 0 && (this.forwardOnly ? forward : excess) > this.thresholdMps2;
+    const drag = this.forwardOnly && !above && forward < -this.thresholdMps2;
+    if (above && this.ballistic && this.relightS > 0) {
       if (Number.isNaN(this.aboveSince)) this.aboveSince = t;
       this.powered = t - this.aboveSince >= this.relightS;
     } else {
       this.aboveSince = Number.NaN;
       this.powered = above;
     }
+    // Judged unpowered on a small excess, not on drag: past burnout (a young track's filter settling
+    // can look like drag for a step, and must not hold a booster as unpowered for relightS).
+    this.ballistic = !this.powered && !drag;
     return this.powered;
   }
 
