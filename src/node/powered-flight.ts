@@ -31,6 +31,8 @@ export interface PoweredFlightOptions {
 interface Sample {
   readonly t: number;
   readonly x: Float64Array;
+  /** Ballistic acceleration at x, m/s². */
+  readonly a: Float64Array;
 }
 
 export class PoweredFlightDetector {
@@ -60,22 +62,21 @@ export class PoweredFlightDetector {
   add(t: number, x: ArrayLike<number>): boolean {
     const h = this.history;
     if (h.length && t <= h[h.length - 1].t) return this.powered;
-    h.push({ t, x: Float64Array.from({ length: 6 }, (_, i) => x[i]) });
+    // Each sample keeps its state and the ballistic model's acceleration there (one derivative per
+    // sample: the detector runs on every track at every step).
+    const sample = { t, x: new Float64Array(6), a: new Float64Array(3) };
+    for (let i = 0; i < 6; i++) sample.x[i] = x[i];
+    this.model.derivative(sample.x, this.d);
+    for (let i = 0; i < 3; i++) sample.a[i] = this.d[3 + i];
+    h.push(sample);
     while (h.length > 2 && t - h[1].t >= this.windowS) h.shift();
     const first = h[0];
     const dt = t - first.t;
     if (dt < this.windowS * 0.5) return this.powered;
     // Mean ballistic acceleration over the window (trapezoid of the two ends) vs the observed one.
-    const aObs = [0, 1, 2].map((i) => (x[3 + i] - first.x[3 + i]) / dt);
-    this.model.derivative(first.x, this.d);
-    const a0 = [this.d[3], this.d[4], this.d[5]];
-    this.model.derivative(
-      Float64Array.from({ length: 6 }, (_, i) => x[i]),
-      this.d,
-    );
-    const e0 = aObs[0] - 0.5 * (a0[0] + this.d[3]);
-    const e1 = aObs[1] - 0.5 * (a0[1] + this.d[4]);
-    const e2 = aObs[2] - 0.5 * (a0[2] + this.d[5]);
+    const e0 = (sample.x[3] - first.x[3]) / dt - 0.5 * (first.a[0] + sample.a[0]);
+    const e1 = (sample.x[4] - first.x[4]) / dt - 0.5 * (first.a[1] + sample.a[1]);
+    const e2 = (sample.x[5] - first.x[5]) / dt - 0.5 * (first.a[2] + sample.a[2]);
     const excess = Math.hypot(e0, e1, e2);
     this.lastExcess = excess;
     // Boosters climb; a descending object decelerating in the air is drag, not thrust.
