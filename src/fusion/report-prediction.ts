@@ -10,10 +10,11 @@
  * exactly ballistic (a small q). Defaults are engineering choices. Boost and "unknown" (a young track
  * not yet judged) use the density the nodes' own trackers run through boost (400 m²/s³,
  * node/ballistic-tracker.ts): a receiver that inflated a few-second-old boost report by more than its
- * source's filter does would discount allied boost tracks against its own lagging ones; 2,500 was
- * tried when sources started declaring boost and turned early impact ellipses into false warnings
- * (KOR 2 → 24 over 20 trilateral ICBM runs, `allylink compare`). Reentry: q = a²/τ for a drag deceleration
- * a ≈ 50 m/s² not in the model (no β is sent), τ ≈ 1 s.
+ * source's filter does would discount allied boost tracks against its own lagging ones. 2,500 was
+ * tried once sources declared boost: over 20 ICBM runs each (`allylink compare`) KOR's trilateral
+ * false warnings went 2 → 21 (huge early impact ellipses) and JPN's bilateral lead p10 4,885.5 →
+ * 4,404.6 s. Reentry: q = a²/τ for a drag deceleration a ≈ 50 m/s² not in the model (no β is sent),
+ * τ ≈ 1 s.
  *
  * A report slightly AHEAD of the fusion time (clock skew, or a message stamped at its send time) is
  * brought back by a second-order Taylor step — the RK4 propagator only runs forward:
