@@ -355,7 +355,7 @@ export class NationalNode {
     });
   }
 
-  /** Whether an own track is under thrust; undefined until its detector has judged a full window. */
+  /** Whether an own track is under thrust; undefined until its detector has seen half a window of states. */
   private ownPoweredJudgement(trackId: number): boolean | undefined {
     const d = this.ownPowered.get(trackId);
     return d?.judged ? d.isPowered : undefined;
