@@ -126,8 +126,14 @@ export class NationalNode {
   private nextShareT = Number.NEGATIVE_INFINITY;
   private readonly updateSeq = new Map<number, number>();
   private readonly contributors = new Map<number, Map<string, { siteEcef: number[]; t: number }>>();
-  /** Per own track: is it under thrust? Its BallisticTrack messages tell allies the flight phase. */
-  private readonly ownPowered = new Map<number, PoweredFlightDetector>();
+  /**
+   * Per own track: its powered-flight detector and the flight phase judged at the last step, which
+   * its fusion reports and BallisticTrack messages carry.
+   */
+  private readonly ownPhase = new Map<
+    number,
+    { readonly detector: PoweredFlightDetector; phase: FlightPhase }
+  >();
   private readonly threats = new Map<number, ThreatState>();
   private readonly knownStns = new Set<number>();
   /** IR detections held until every satellite's report of the same instant has arrived. */
@@ -225,19 +231,21 @@ export class NationalNode {
     const own = this.tracker.confirmedTracks();
     for (const tr of own) {
       const f = tr.filter;
-      let detector = this.ownPowered.get(tr.id);
-      if (!detector) {
-        detector = new PoweredFlightDetector(OWN_PHASE_DETECTOR);
-        this.ownPowered.set(tr.id, detector);
+      let judged = this.ownPhase.get(tr.id);
+      if (!judged) {
+        judged = { detector: new PoweredFlightDetector(OWN_PHASE_DETECTOR), phase: "unknown" };
+        this.ownPhase.set(tr.id, judged);
       }
+      const { detector } = judged;
       detector.add(f.t, f.x);
+      judged.phase = phaseOf(f.x, detector.judged ? detector.isPowered : undefined);
       this.fusion.report({
         source: this.nation,
         trackNumber: this.trackNumber(tr),
         t: f.t,
         x: f.x.subarray(0, 6),
         P: block6(f.P, f.dim),
-        phase: phaseOf(f.x, this.ownPoweredJudgement(tr.id)) as FlightPhase,
+        phase: judged.phase,
       });
     }
     if (t >= this.nextShareT) {
@@ -320,7 +328,7 @@ export class NationalNode {
   private onTrackDeleted(track: Track, reason: string): void {
     const trackNumber = this.trackNumber(track);
     this.contributors.delete(track.id);
-    this.ownPowered.delete(track.id);
+    this.ownPhase.delete(track.id);
     if (track.tConfirmed === null) return;
     const t = this.opts.clock();
     this.emit({ type: "track.deleted", nation: this.nation, t, trackNumber, reason });
@@ -350,15 +358,9 @@ export class NationalNode {
       x: f.x,
       P: f.P,
       dim: f.dim,
-      powered: this.ownPoweredJudgement(tr.id),
+      phase: this.ownPhase.get(tr.id)?.phase ?? "unknown",
       contributors,
     });
-  }
-
-  /** Whether an own track is under thrust; undefined until its detector has seen half a window of states. */
-  private ownPoweredJudgement(trackId: number): boolean | undefined {
-    const d = this.ownPowered.get(trackId);
-    return d?.judged ? d.isPowered : undefined;
   }
 
   private send<K extends MessageKind>(kind: K, payload: PayloadOf[K]): void {

@@ -97,17 +97,17 @@ export class PoweredFlightDetector {
     return this.powered;
   }
 
-  /** The last judgement (true until the first window fills). */
+  /** The last judgement (true until half a window of states has been seen). */
   get isPowered(): boolean {
     return this.powered;
   }
 
-  /** Whether a full window has been judged yet (before that, `isPowered` is only the prior). */
+  /** Whether half a window of states has been judged yet (before that, `isPowered` is only the prior). */
   get judged(): boolean {
     return !Number.isNaN(this.lastExcess);
   }
 
-  /** Unexplained acceleration at the last judgement, m/s² (NaN before the window fills). */
+  /** Unexplained acceleration at the last judgement, m/s² (NaN before the first judgement). */
   get excessAccel(): number {
     return this.lastExcess;
   }

@@ -5,10 +5,9 @@
  * every other nation.
  */
 import { ecefToGeodetic } from "../core/geodesy.ts";
+import type { FlightPhase } from "../fusion/track-report.ts";
 import type { BallisticTrack } from "../sharing/messages.ts";
 import type { NationCode } from "../world/nation.ts";
-
-export type SharedPhase = BallisticTrack["phase"];
 
 /** Track quality 0..15 from the position uncertainty: 15 at ≤ 10 m, one step less per doubling. */
 export function trackQuality(P: ArrayLike<number>, dim: number): number {
@@ -22,7 +21,7 @@ export function trackQuality(P: ArrayLike<number>, dim: number): number {
  * thrust, climbing unjudged ("unknown" — a young track may be a booster or a warhead still
  * climbing), coming back down into the atmosphere, or above it.
  */
-export function phaseOf(x: ArrayLike<number>, powered: boolean | undefined): SharedPhase {
+export function phaseOf(x: ArrayLike<number>, powered: boolean | undefined): FlightPhase {
   const radial = (x[0] * x[3] + x[1] * x[4] + x[2] * x[5]) / Math.hypot(x[0], x[1], x[2]);
   if (powered) return "boost";
   if (powered === undefined && radial > 0) return "unknown";
@@ -58,8 +57,8 @@ export interface TrackSnapshot {
   /** Covariance of the full state, row-major dim × dim. */
   readonly P: ArrayLike<number>;
   readonly dim: number;
-  /** Under thrust (undefined: not judged yet). */
-  readonly powered: boolean | undefined;
+  /** Flight phase (phaseOf). */
+  readonly phase: FlightPhase;
   readonly contributors: BallisticTrack["contributors"];
 }
 
@@ -72,7 +71,7 @@ export function trackMessage(s: TrackSnapshot): BallisticTrack {
     quality: trackQuality(s.P, s.dim),
     state: { posEcef: [s.x[0], s.x[1], s.x[2]], velEcef: [s.x[3], s.x[4], s.x[5]] },
     covariance: { form: "upper", values: upperTriangle(s.P, s.dim) },
-    phase: phaseOf(s.x, s.powered),
+    phase: s.phase,
     classification: { category: "UNKNOWN", confidence: 0 },
     contributors: s.contributors,
   };
