@@ -35,7 +35,7 @@
  * as long as any part of its uncertainty is still in the air, the object may be seen again. A state
  * that does not come down within `maxCoastS` coasts at most that long.
  */
-import { cholesky, mahalanobis2 } from "../core/matrix.ts";
+import { cholesky, mahalanobis2, matMul, matMulABt, matVec } from "../core/matrix.ts";
 import { BallisticModel } from "../tracking/models/ballistic.ts";
 import { FlightWork, flyToGround } from "../warning/fly-to-ground.ts";
 import { EARTH_WGS84, surfaceHeight } from "../world/flight-model.ts";
@@ -161,24 +161,8 @@ function project(
   mean: Float64Array,
   cov: Float64Array,
 ): void {
-  for (let i = 0; i < M; i++) {
-    let acc = 0;
-    for (let k = 0; k < RAW; k++) acc += A[i * RAW + k] * m[k];
-    mean[i] = acc;
-  }
-  const AC = new Float64Array(M * RAW);
-  for (let i = 0; i < M; i++)
-    for (let k = 0; k < RAW; k++) {
-      const a = A[i * RAW + k];
-      if (a === 0) continue;
-      for (let j = 0; j < RAW; j++) AC[i * RAW + j] += a * C[k * RAW + j];
-    }
-  for (let i = 0; i < M; i++)
-    for (let j = 0; j < M; j++) {
-      let acc = 0;
-      for (let k = 0; k < RAW; k++) acc += AC[i * RAW + k] * A[j * RAW + k];
-      cov[i * M + j] = acc;
-    }
+  matVec(A, m, M, RAW, mean);
+  matMulABt(matMul(A, C, M, RAW, RAW, new Float64Array(M * RAW)), A, M, RAW, M, cov);
 }
 
 /** The frame of a state: |h| and two axes spanning its orbital plane (null when unbound). */
