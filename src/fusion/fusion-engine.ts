@@ -519,23 +519,12 @@ export class FusionEngine {
       for (const s of list) {
         const prev = previousStn.get(s.key) ?? -1;
         const i = rowOfStn.get(prev);
-        let held = false;
-        if (i !== undefined) {
-          const others = this.membersOf(rows[i], source);
-          for (const other of others) {
-            if (this.distance2(s, other.xp, other.Pp, this.holdGate) <= this.holdGate) {
-              held = true;
-              break;
-            }
-          }
-          if (held) s.holdMisses = 0;
-          else if (others.length > 0 && s.holdMisses < this.holdMisses) {
-            held = true;
-            s.holdMisses++;
-          }
-        }
-        if (!held) s.holdMisses = 0;
-        if (held && i !== undefined) {
+        const others = i === undefined ? [] : this.membersOf(rows[i], source);
+        const inGate = others.some((o) => this.distance2(s, o.xp, o.Pp, this.holdGate) <= this.holdGate);
+        // Outside the hold gate, the pairing is kept for up to holdMisses fusions in a row.
+        const tolerated = !inGate && others.length > 0 && s.holdMisses < this.holdMisses;
+        s.holdMisses = tolerated ? s.holdMisses + 1 : 0;
+        if ((inGate || tolerated) && i !== undefined) {
           rowTaken[i] = 1;
           rows[i].members.set(source, s.key);
           s.stn = rows[i].stn;
