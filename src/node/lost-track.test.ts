@@ -5,16 +5,16 @@ import { InProcessBus } from "../sharing/inprocess-bus.ts";
 import { generateSigningKey, pinnedFrom } from "../sharing/keys.ts";
 import { loadPolicy } from "../sharing/policy.ts";
 import { VirtualScheduler } from "../sharing/virtual-scheduler.ts";
+import { BallisticModel } from "../tracking/models/ballistic.ts";
 import { NationalNode } from "./national-node.ts";
 import type { NodeEvent } from "./node-events.ts";
 
-it("a threat whose track ends in flight is not reported as having fallen at its last predicted point", async () => {
+function jpnNode(events: NodeEvent[]): NationalNode {
   const policy = loadPolicy(DEFAULT_POLICY_PATH);
   const scheduler = new VirtualScheduler(100);
   const bus = new InProcessBus({ policy, scheduler, rng: new Rng(1) });
   const jpn = generateSigningKey("JPN");
-  const events: NodeEvent[] = [];
-  const node = new NationalNode({
+  return new NationalNode({
     nation: "JPN",
     policy,
     key: jpn,
@@ -26,10 +26,21 @@ it("a threat whose track ends in flight is not reported as having fallen at its 
     fusion: { coasting: false },
     sink: (e) => events.push(e),
   });
-  // One allied report of a missile climbing at 240 km (1.3 km/s up), then nothing: it is forgotten
-  // after 20 s, minutes before the impact its predictions gave.
+}
+
+/** A report's covariance: 200 m and 20 m/s per axis. */
+function reportCovariance(): Float64Array {
   const P = new Float64Array(36);
   for (let i = 0; i < 6; i++) P[i * 7] = i < 3 ? 200 ** 2 : 20 ** 2;
+  return P;
+}
+
+it("a threat whose track ends in flight is not reported as having fallen at its last predicted point", async () => {
+  const events: NodeEvent[] = [];
+  const node = jpnNode(events);
+  // One allied report of a missile climbing at 240 km (1.3 km/s up), then nothing: it is forgotten
+  // after 20 s, minutes before the impact its predictions gave.
+  const P = reportCovariance();
   const x = Float64Array.from([-3_300_000, 4_000_000, 4_100_000, -1_200, 300, 800]);
   node.fusion.report({ source: "KOR", trackNumber: "KOR-1", t: 100, x, P });
   // Predicted once its fused states show no thrust (powered-flight.ts: half an 8-s window).
@@ -43,5 +54,64 @@ it("a threat whose track ends in flight is not reported as having fallen at its 
   // It ended (nothing more is assessed for it), but no place is named where it fell.
   expect(node.alerts.isFinished(`T${pred.stn}`)).toBe(true);
   expect(events.filter((e) => e.type === "impact.outcome")).toEqual([]);
+  await node.stop();
+});
+
+it("a threat whose track still flies high after its predicted impact has not fallen: it is predicted again", async () => {
+  const events: NodeEvent[] = [];
+  const node = jpnNode(events);
+  const P = reportCovariance();
+  // An allied track at 60 km climbing at 1 km/s that looks unpowered for ten seconds (so it is
+  // predicted to come down within minutes), then accelerates at 20 m/s² along its velocity — a young
+  // track's first seconds of a boost that only looked ballistic — and cuts off after that impact time.
+  const gravity = new BallisticModel({ drag: false, qAccel: 0 });
+  const d = new Float64Array(7);
+  const up = [-3_300_000, 4_000_000, 4_100_000].map((c, _, a) => c / Math.hypot(...a));
+  const east = [-up[1], up[0], 0].map((c, _, a) => c / Math.hypot(...a));
+  const x = Float64Array.from([
+    ...up.map((c) => c * 6_430_000),
+    ...up.map((c, i) => 1_000 * c + 500 * east[i]),
+    0,
+  ]);
+  let thrust = 0;
+  const fly = (seconds: number) => {
+    for (let k = 0; k < seconds * 10; k++) {
+      gravity.derivative(x, d);
+      const v = Math.hypot(x[3], x[4], x[5]);
+      for (let i = 0; i < 3; i++) {
+        x[3 + i] += 0.1 * (d[3 + i] + (thrust * x[3 + i]) / v);
+        x[i] += 0.1 * x[3 + i];
+      }
+    }
+  };
+  const report = async (t: number) => {
+    node.fusion.report({ source: "KOR", trackNumber: "KOR-1", t, x: x.slice(0, 6), P });
+    await node.step(t);
+  };
+  for (let t = 100; t <= 110; t++) {
+    await report(t);
+    fly(1);
+  }
+  const first = events.find((e) => e.type === "prediction");
+  if (first?.type !== "prediction") throw new Error("no prediction while it looked unpowered");
+  thrust = 20;
+  let t = 111;
+  for (; t <= first.tImpact + 30; t++) {
+    await report(t);
+    fly(1);
+  }
+  const threat = `T${first.stn}`;
+  expect(events.filter((e) => e.type === "impact.outcome")).toEqual([]);
+  expect(node.alerts.isFinished(threat)).toBe(false);
+  thrust = 0;
+  for (const end = t + 20; t <= end; t++) {
+    await report(t);
+    fly(1);
+  }
+  const again = events.filter((e) => e.type === "prediction" && e.t > first.tImpact);
+  expect(again.length).toBeGreaterThan(0);
+  const latest = again.at(-1);
+  if (latest?.type !== "prediction") throw new Error("unreachable");
+  expect(latest.tImpact).toBeGreaterThan(t);
   await node.stop();
 });

@@ -99,6 +99,8 @@ interface ThreatState {
   lastImpact?: { lat: number; lon: number };
   /** Time of the last state of its system track that was assessed, s. */
   lastSeenT: number;
+  /** Height of that state above the ellipsoid, m. */
+  lastSeenHeightM: number;
   sources: NationCode[];
 }
 
@@ -108,6 +110,13 @@ interface ThreatState {
  * fallen at its predicted impact point. Ended earlier, its track was lost in flight, s.
  */
 const FOLLOWED_DOWN_S = 60;
+
+/**
+ * A threat whose track is still seen this high at or after its predicted impact time has not fallen:
+ * that prediction was wrong, m. (A reentry vehicle is 10–20 s from the ground at 50 km; impact times
+ * predicted from reentry states are good to a second or two.)
+ */
+const STILL_FLYING_M = 50_000;
 
 export class NationalNode {
   readonly nation: AllyCode;
@@ -520,12 +529,16 @@ export class NationalNode {
         nextPredictionT: t,
         lastTImpact: Number.POSITIVE_INFINITY,
         lastSeenT: st.t,
+        lastSeenHeightM: Number.POSITIVE_INFINITY,
         sources: [],
       };
       this.threats.set(st.stn, th);
     }
     th.sources = [...new Set(st.contributors.map((c) => c.source))];
-    th.lastSeenT = Math.max(th.lastSeenT, st.t);
+    if (st.t >= th.lastSeenT) {
+      th.lastSeenT = st.t;
+      th.lastSeenHeightM = ecefToGeodetic(st.x[0], st.x[1], st.x[2]).h;
+    }
     if (!this.knownStns.has(st.stn)) {
       this.knownStns.add(st.stn);
       this.emit({ type: "system-track.new", nation: this.nation, t, stn: st.stn, sources: th.sources });
@@ -587,8 +600,26 @@ export class NationalNode {
   private expireThreats(t: number): void {
     for (const [stn, th] of this.threats) {
       const threatId = `T${stn}`;
-      if (this.alerts.isFinished(threatId) || !th.lastImpact || t < th.lastTImpact) continue;
+      if (this.alerts.isFinished(threatId) || !th.lastImpact) continue;
       if (this.fusion.isCoasting(stn)) continue;
+      if (th.lastTImpact === Number.POSITIVE_INFINITY) {
+        // Its last prediction proved wrong (below) and none has replaced it yet: ends as lost if its
+        // track does.
+        if (t - th.lastSeenT > FOLLOWED_DOWN_S)
+          for (const a of this.alerts.lost(threatId, t)) this.publishAlert(a, []);
+        continue;
+      }
+      if (t < th.lastTImpact) continue;
+      if (th.lastSeenT >= th.lastTImpact && th.lastSeenHeightM > STILL_FLYING_M) {
+        // Still flying, high up, when its last prediction said it would hit: that prediction was made
+        // from a state that only looked ballistic (in one ICBM run a young track's first seconds in
+        // boost: "fell on land (PRK)" was declared while the missile climbed, and the threat, finished,
+        // never warned JPN). Its alerts stand until the next prediction, made as soon as the flight
+        // looks unpowered.
+        th.lastTImpact = Number.POSITIVE_INFINITY;
+        th.nextPredictionT = t;
+        continue;
+      }
       if (th.lastTImpact - th.lastSeenT > FOLLOWED_DOWN_S) {
         // Lost in flight (a track that ended, or a coasting one nobody took back): not an impact.
         for (const a of this.alerts.lost(threatId, t)) this.publishAlert(a, []);
