@@ -686,6 +686,7 @@ export class FusionEngine {
         source: s.r.source,
         trackNumber: s.r.trackNumber,
         t: s.r.t,
+        phase: s.r.phase ?? "unknown",
       }));
       out.push({
         stn,

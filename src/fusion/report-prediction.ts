@@ -7,14 +7,13 @@
  * so a 10-s-old allied track does not outweigh a fresh own track, and association gates widen for it.
  * The density q depends on the flight phase the source declared, because the 6-state model leaves out
  * thrust in boost and drag in reentry (tens of m/s² — a large q), while midcourse flight is almost
- * exactly ballistic (a small q). Defaults are engineering choices. Boost and "unknown" (a young track
- * not yet judged) use the density the nodes' own trackers run through boost (400 m²/s³,
- * node/ballistic-tracker.ts): a receiver that inflated a few-second-old boost report by more than its
- * source's filter does would discount allied boost tracks against its own lagging ones. 2,500 was
- * tried once sources declared boost: over 20 ICBM runs each (`allylink compare`) KOR's trilateral
- * false warnings went 2 → 21 (huge early impact ellipses) and JPN's bilateral lead p10 4,885.5 →
- * 4,404.6 s. Reentry: q = a²/τ for a drag deceleration a ≈ 50 m/s² not in the model (no β is sent),
- * τ ≈ 1 s.
+ * exactly ballistic (a small q). Defaults are engineering choices. Boost uses the density of the
+ * nodes' trackers' boost model (5,000 m²/s³, node/ballistic-tracker.ts): a few-second-old report of a
+ * booster is as uncertain as its source's boost model says. (With trackers that ran boost on 400, 2,500
+ * here turned their overconfident early tracks into huge early impact ellipses: KOR's trilateral false
+ * warnings 2 → 21 over 20 ICBM runs; the warning stage now also waits while the reporter says boost.)
+ * "Unknown" (a young track not yet judged) keeps 400. Reentry: q = a²/τ for a drag deceleration
+ * a ≈ 50 m/s² not in the model (no β is sent), τ ≈ 1 s.
  *
  * A report slightly AHEAD of the fusion time (clock skew, or a message stamped at its send time) is
  * brought back by a second-order Taylor step — the RK4 propagator only runs forward:
@@ -28,7 +27,7 @@ import { type FlightPhase, FUSED_DIM } from "./track-report.ts";
 export type PhaseNoise = Readonly<Record<FlightPhase, number>>;
 
 /** Acceleration noise density per phase, m²/s³ (see header). */
-export const DEFAULT_PHASE_Q: PhaseNoise = { boost: 400, midcourse: 10, reentry: 2500, unknown: 400 };
+export const DEFAULT_PHASE_Q: PhaseNoise = { boost: 5000, midcourse: 10, reentry: 2500, unknown: 400 };
 
 const N = FUSED_DIM;
 

@@ -42,6 +42,8 @@ export interface Contributor {
   readonly trackNumber: string;
   /** Time of that source's estimate used. */
   readonly t: number;
+  /** The flight phase that source reported. */
+  readonly phase: FlightPhase;
 }
 
 export interface SystemTrack {

@@ -543,7 +543,11 @@ export class NationalNode {
       this.knownStns.add(st.stn);
       this.emit({ type: "system-track.new", nation: this.nation, t, stn: st.stn, sources: th.sources });
     }
-    const powered = th.detector.add(st.t, st.x);
+    // Powered while its own detector says so, or while the reporting source does: the source judges its
+    // track on every state of its own filter, the detector here only on fused states. Without the
+    // source's word, KOR warned its EEZ from a relayed booster's 600-km ellipse (ICBM runs) and JPN had
+    // 3 false warnings in pacific-dragon.
+    const powered = th.detector.add(st.t, st.x) || st.phase === "boost";
     const threatId = `T${st.stn}`;
     if (powered || t < th.nextPredictionT || this.alerts.isFinished(threatId)) return;
     th.nextPredictionT = t + this.warnIntervalS;
