@@ -15,7 +15,6 @@
  * has been ruled out for a while the track keeps the ballistic filter alone (settling-imm.ts) — debris
  * and spent stages, most tracks in a raid, within seconds of their start.
  */
-import type { Detection } from "../sensors/detection.ts";
 import { BallisticModel } from "../tracking/models/ballistic.ts";
 import { BallisticEkf } from "../tracking/models/ekf.ts";
 import { SettlingImm } from "../tracking/models/settling-imm.ts";
