@@ -112,11 +112,14 @@ interface ThreatState {
 const FOLLOWED_DOWN_S = 60;
 
 /**
- * A threat whose track is still seen this high at or after its predicted impact time has not fallen:
- * that prediction was wrong, m. (A reentry vehicle is 10–20 s from the ground at 50 km; impact times
- * predicted from reentry states are good to a second or two.)
+ * A threat whose track was last seen higher than this plus what it could descend before its predicted
+ * impact has not fallen there: that prediction was wrong, m. (A reentry vehicle is 10–20 s from the
+ * ground at 50 km; impact times predicted from reentry states are good to a second or two.)
  */
 const STILL_FLYING_M = 50_000;
+
+/** Faster than anything here comes down (an ICBM's reentry vehicle: about 7 km/s), m/s. */
+const FASTEST_DESCENT_MPS = 8_000;
 
 export class NationalNode {
   readonly nation: AllyCode;
@@ -614,12 +617,13 @@ export class NationalNode {
         continue;
       }
       if (t < th.lastTImpact) continue;
-      if (th.lastSeenT >= th.lastTImpact && th.lastSeenHeightM > STILL_FLYING_M) {
-        // Still flying, high up, when its last prediction said it would hit: that prediction was made
-        // from a state that only looked ballistic (in one ICBM run a young track's first seconds in
-        // boost: "fell on land (PRK)" was declared while the missile climbed, and the threat, finished,
-        // never warned JPN). Its alerts stand until the next prediction, made as soon as the flight
-        // looks unpowered.
+      const descentS = Math.max(0, th.lastTImpact - th.lastSeenT);
+      if (th.lastSeenHeightM > STILL_FLYING_M + descentS * FASTEST_DESCENT_MPS) {
+        // Last seen too high to have come down by the time its last prediction said it would hit:
+        // that prediction was made from a state that only looked ballistic (in ICBM runs a young
+        // track's first seconds in boost: "fell on land (PRK)" was declared while the missile climbed,
+        // and the threat, finished, never warned JPN). Its alerts stand until the next prediction,
+        // made as soon as the flight looks unpowered; if its track has ended, it ends as lost.
         th.lastTImpact = Number.POSITIVE_INFINITY;
         th.nextPredictionT = t;
         continue;
