@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { deg2rad } from "../core/geodesy.ts";
+import { Rng } from "../core/rng.ts";
+import { BallisticModel } from "../tracking/models/ballistic.ts";
+import { flyToGround } from "../warning/fly-to-ground.ts";
 import { planMissileFlight } from "../world/missile-flight.ts";
 import { newTruthState } from "../world/truth.ts";
 import { FusionEngine } from "./fusion-engine.ts";
@@ -110,6 +113,28 @@ describe("coasting system tracks", () => {
     // The reentry state no longer finds it.
     const pic = run(f, until + 2, until + 4, (t) => report("JPN-2", t, truth(icbm, tDown), 2000, 200));
     expect(pic.map((s) => s.stn)).toEqual([2]);
+  });
+
+  it("coasts at least until 99 % of the impact times its uncertainty allows (Monte Carlo)", () => {
+    // A post-burnout track known to 100 m/s per axis: its time of impact spreads over minutes, from
+    // several axes at once, which the sigma points' own latest impact does not cover.
+    const sv = 100;
+    const f = new FusionEngine({ nation: "JPN" });
+    const x = truth(icbm, tUp);
+    run(f, tUp, tUp, (t) => report("JPN-1", t, x, 2000, sv));
+    f.drop("JPN", "JPN-1");
+    f.fuse(tUp);
+    const until = f.coastingTracks()[0].tExpire;
+    const model = new BallisticModel({ drag: false, qAccel: 0 });
+    const rng = new Rng("coast-mc");
+    const hit = new Float64Array(3);
+    const times: number[] = [];
+    for (let k = 0; k < 400; k++) {
+      const xs = Float64Array.from(x, (v, i) => v + (i < 3 ? 2000 : sv) * rng.normal());
+      times.push(flyToGround(model, xs, tUp, 7200, hit));
+    }
+    times.sort((a, b) => a - b);
+    expect(until).toBeGreaterThanOrEqual(times[Math.floor(0.99 * times.length)]);
   });
 
   it("can be switched off (a new track then starts a new system track)", () => {

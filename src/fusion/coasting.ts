@@ -274,13 +274,29 @@ export class CoastingTrack {
     const pts = new Float64Array(NSIGMA * N);
     sigmaPoints(x, P, pts);
     let latest = Number.NEGATIVE_INFINITY;
+    const tImpacts = new Float64Array(NSIGMA).fill(Number.NaN);
     for (let k = 0; k < NSIGMA; k++) {
       const p = pts.subarray(k * N, (k + 1) * N);
       if (surfaceHeight(EARTH_WGS84, p[0], p[1], p[2]) <= 0) continue;
       const tImp = flyToGround(cm.model, p, t0, cm.opts.maxCoastS, cm.hit, cm.work);
-      latest = Math.max(latest, Number.isFinite(tImp) ? tImp : t0 + cm.opts.maxCoastS);
+      tImpacts[k] = Number.isFinite(tImp) ? tImp : t0 + cm.opts.maxCoastS;
+      latest = Math.max(latest, tImpacts[k]);
     }
     if (latest === Number.NEGATIVE_INFINITY) return null;
+    // The sigma points lie ±√6 σ along the principal axes of P, which bounds the impact time only
+    // to about ±1 σ when its spread comes from several axes at once: also cover 3 σ of the impact
+    // time's unscented spread about the centre point's (in a JPN-only ICBM run the sigma points' latest
+    // impact came 500 s before the missile's, and its alert was cancelled while it still flew).
+    if (!Number.isNaN(tImpacts[0])) {
+      let s2 = 0;
+      let n = 0;
+      for (let k = 1; k < NSIGMA; k++)
+        if (!Number.isNaN(tImpacts[k])) {
+          s2 += (tImpacts[k] - tImpacts[0]) ** 2;
+          n++;
+        }
+      if (n > 0) latest = Math.max(latest, tImpacts[0] + 3 * Math.sqrt(s2 / n));
+    }
     const tExpire = Math.min(latest + cm.opts.impactMarginS, t0 + cm.opts.maxCoastS);
     return new CoastingTrack(stn, tFirst, t0, tExpire, A, mean, cov);
   }
