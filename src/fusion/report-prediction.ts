@@ -7,11 +7,13 @@
  * so a 10-s-old allied track does not outweigh a fresh own track, and association gates widen for it.
  * The density q depends on the flight phase the source declared, because the 6-state model leaves out
  * thrust in boost and drag in reentry (tens of m/s² — a large q), while midcourse flight is almost
- * exactly ballistic (a small q). Defaults are engineering choices. Boost uses the density of the
- * nodes' trackers' boost model (5,000 m²/s³, node/ballistic-tracker.ts): a few-second-old report of a
- * booster is as uncertain as its source's boost model says. (With trackers that ran boost on 400, 2,500
- * here turned their overconfident early tracks into huge early impact ellipses: KOR's trilateral false
- * warnings 2 → 21 over 20 ICBM runs; the warning stage now also waits while the reporter says boost.)
+ * exactly ballistic (a small q). Defaults are engineering choices. Boost: 20,000 m²/s³, chosen on the
+ * consistency of the fused ICBM track in boost (icbm-track-continuity.test.ts, mean 6-D NEES, χ²₆
+ * mean 6): at the trackers' own boost density (5,000, node/ballistic-tracker.ts) KOR 19.5, USA 8.8,
+ * JPN 8.7; at 20,000 13.7, 6.1, 9.5, for 2–8 s of JPN's 4,900-s ICBM lead (`allylink compare`). (With
+ * trackers that ran boost on 400, 2,500 here turned their overconfident early tracks into huge early
+ * impact ellipses: KOR's trilateral false warnings 2 → 21 over 20 ICBM runs; the warning stage now also
+ * waits while the reporter says boost.)
  * "Unknown" (a young track not yet judged) keeps 400. Reentry: q = a²/τ for a drag deceleration
  * a ≈ 50 m/s² not in the model (no β is sent), τ ≈ 1 s.
  *
@@ -27,7 +29,7 @@ import { type FlightPhase, FUSED_DIM } from "./track-report.ts";
 export type PhaseNoise = Readonly<Record<FlightPhase, number>>;
 
 /** Acceleration noise density per phase, m²/s³ (see header). */
-export const DEFAULT_PHASE_Q: PhaseNoise = { boost: 5000, midcourse: 10, reentry: 2500, unknown: 400 };
+export const DEFAULT_PHASE_Q: PhaseNoise = { boost: 20_000, midcourse: 10, reentry: 2500, unknown: 400 };
 
 const N = FUSED_DIM;
 
