@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../core/rng.ts";
-import type { Detection, DetectionTruth } from "../../sensors/detection.ts";
-import { TruthSnapshot } from "../../sensors/truth-snapshot.ts";
-import { loftedIrbmBurnout, studyRadars } from "../metrics/ballistic-study.ts";
+import { loftedIrbmBurnout } from "../metrics/ballistic-study.ts";
 import { BallisticModel } from "./ballistic.ts";
 import { BallisticEkf } from "./ekf.ts";
 import { Imm, immMix, linearisedLogLikelihood } from "./imm.ts";
-import { makeDetection } from "./test-fixtures.ts";
+import { burningStage, makeDetection } from "./test-fixtures.ts";
 
 describe("IMM mixing", () => {
   it("matches a hand-computed two-model case (mixing probabilities, mixed means, spread term)", () => {
@@ -77,39 +75,20 @@ describe("IMM over ballistic EKFs", () => {
   it("switches from a boost model to the ballistic model when the motor stops", () => {
     const ballistic = new BallisticModel({ drag: false, qAccel: 1e-3 });
     const boost = new BallisticModel({ drag: false, qAccel: 400 });
-    const truth = loftedIrbmBurnout();
     const P0 = new Float64Array(36);
     for (let i = 0; i < 6; i++) P0[i * 7] = i < 3 ? 300 ** 2 : 30 ** 2;
-    const rng = new Rng("imm");
-    const x0 = Float64Array.from(truth, (v, i) => v + Math.sqrt(P0[i * 7]) * rng.normal());
+    // A last stage still burning: 25 m/s² along the velocity for the first 40 s.
+    const { x0, seconds } = burningStage(new Rng("imm"), P0, { thrust: 25, burnS: 40, untilS: 160 });
     const imm = new Imm([new BallisticEkf(boost, 0, x0, P0), new BallisticEkf(ballistic, 0, x0, P0)], {
       transition: [0.95, 0.05, 0.01, 0.99],
       mu0: [0.5, 0.5],
     });
     const ballisticOnly = new BallisticEkf(ballistic, 0, x0, P0);
-    const radars = studyRadars();
-    const snap = new TruthSnapshot(1);
-    const dets: Detection[] = [];
-    const tr: DetectionTruth[] = [];
-    const thrust = 25; // m/s² along the velocity for the first 40 s (a last stage still burning)
     let muBoostDuringBurn = 0;
     let muBallisticCoasting = 0;
     let errImm = 0;
     let errBallistic = 0;
-    for (let k = 1; k <= 160; k++) {
-      const t = k;
-      // Truth: 10 substeps of ballistic flight plus thrust (split step).
-      for (let s = 0; s < 10; s++) {
-        ballistic.propagate(truth, 0.1, null);
-        if (t <= 40) {
-          const v = Math.hypot(truth[3], truth[4], truth[5]);
-          for (let i = 3; i < 6; i++) truth[i] += (thrust * 0.1 * truth[i]) / v;
-        }
-      }
-      dets.length = 0;
-      snap.reset(t).push("m", truth.subarray(0, 3), truth.subarray(3, 6), t <= 40, 1);
-      for (const r of radars)
-        if (Math.abs(r.nextScanTime(t) - t) < 1e-9) r.scanSnapshot(snap, rng.fork(`s${k}`), dets, tr);
+    for (const { t, truth, dets } of seconds) {
       imm.predictTo(t);
       ballisticOnly.predictTo(t);
       for (const d of dets) {

@@ -1,44 +1,30 @@
 import { expect, it } from "vitest";
 import { Rng } from "../../core/rng.ts";
-import type { Detection, DetectionTruth } from "../../sensors/detection.ts";
-import { TruthSnapshot } from "../../sensors/truth-snapshot.ts";
-import { loftedIrbmBurnout, studyRadars } from "../metrics/ballistic-study.ts";
+import { loftedIrbmBurnout } from "../metrics/ballistic-study.ts";
 import { BallisticModel } from "./ballistic.ts";
 import { BallisticEkf } from "./ekf.ts";
 import { Imm, type ImmOptions } from "./imm.ts";
 import { SettlingImm } from "./settling-imm.ts";
+import { burningStage } from "./test-fixtures.ts";
 
 it("runs as the IMM while boost is possible, then as the ballistic filter alone for good", () => {
   const ballistic = new BallisticModel({ drag: false, qAccel: 1e-3 });
   const boost = new BallisticModel({ drag: false, qAccel: 400 });
-  const truth = loftedIrbmBurnout();
   const P0 = new Float64Array(36);
   for (let i = 0; i < 6; i++) P0[i * 7] = i < 3 ? 300 ** 2 : 30 ** 2;
-  const rng = new Rng("settling");
-  const x0 = Float64Array.from(truth, (v, i) => v + Math.sqrt(P0[i * 7]) * rng.normal());
+  // A last stage burning at 25 m/s² along its velocity for 40 s, then ballistic.
+  const { x0, truth, seconds } = burningStage(new Rng("settling"), P0, {
+    thrust: 25,
+    burnS: 40,
+    untilS: 160,
+  });
   const options: ImmOptions = { transition: [0.9999, 0.0001, 0.05, 0.95], mu0: [0.5, 0.5] };
   const models = () => [new BallisticEkf(ballistic, 0, x0, P0), new BallisticEkf(boost, 0, x0, P0)];
   const settling = new SettlingImm(models(), options, { keep: 0, below: 0.01, settleS: 10 });
   const imm = new Imm(models(), options);
-  const radars = studyRadars();
-  const snap = new TruthSnapshot(1);
-  const dets: Detection[] = [];
-  const tr: DetectionTruth[] = [];
   let settledAt = Number.NaN;
   let twin: SettlingImm | undefined;
-  for (let t = 1; t <= 160; t++) {
-    // Truth: a last stage burning at 25 m/s² along its velocity for 40 s, then ballistic.
-    for (let s = 0; s < 10; s++) {
-      ballistic.propagate(truth, 0.1, null);
-      if (t <= 40) {
-        const v = Math.hypot(truth[3], truth[4], truth[5]);
-        for (let i = 3; i < 6; i++) truth[i] += (25 * 0.1 * truth[i]) / v;
-      }
-    }
-    dets.length = 0;
-    snap.reset(t).push("m", truth.subarray(0, 3), truth.subarray(3, 6), t <= 40, 1);
-    for (const r of radars)
-      if (Math.abs(r.nextScanTime(t) - t) < 1e-9) r.scanSnapshot(snap, rng.fork(`s${t}`), dets, tr);
+  for (const { t, dets } of seconds) {
     settling.predictTo(t);
     imm.predictTo(t);
     twin?.predictTo(t);

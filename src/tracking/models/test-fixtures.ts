@@ -1,9 +1,14 @@
 /**
  * Shared helpers for the tests in this folder (not used by production code): detections built by
- * hand, and central finite-difference Jacobians as an independent reference for analytic ones.
+ * hand, a last stage burning out under the study radars, and central finite-difference Jacobians as
+ * an independent reference for analytic ones.
  */
 import { geodeticToEcef } from "../../core/geodesy.ts";
-import type { Detection, MeasurementKind } from "../../sensors/detection.ts";
+import type { Rng } from "../../core/rng.ts";
+import type { Detection, DetectionTruth, MeasurementKind } from "../../sensors/detection.ts";
+import { TruthSnapshot } from "../../sensors/truth-snapshot.ts";
+import { loftedIrbmBurnout, studyRadars } from "../metrics/ballistic-study.ts";
+import { BallisticModel } from "./ballistic.ts";
 
 export function makeDetection(
   kind: MeasurementKind,
@@ -78,4 +83,40 @@ export function maxRowRelativeError(
     for (let j = 0; j < n; j++) worst = Math.max(worst, Math.abs(a[i * n + j] - b[i * n + j]) / (scale || 1));
   }
   return worst;
+}
+
+/**
+ * A lofted IRBM's last stage burning at `thrust` m/s² along its velocity for `burnS` seconds, then
+ * flying ballistic (no drag), scanned by the study radars: each second from 1 to `untilS`, the truth
+ * (one array, updated in place) and that second's detections; and x0, a draw from (truth at 0, P0).
+ */
+export function burningStage(
+  rng: Rng,
+  P0: ArrayLike<number>,
+  opts: { thrust: number; burnS: number; untilS: number },
+) {
+  const ballistic = new BallisticModel({ drag: false, qAccel: 0 });
+  const truth = loftedIrbmBurnout();
+  const x0 = Float64Array.from(truth, (v, i) => v + Math.sqrt(P0[i * 7]) * rng.normal());
+  function* seconds(): Generator<{ t: number; truth: Float64Array; dets: Detection[] }> {
+    const radars = studyRadars();
+    const snap = new TruthSnapshot(1);
+    const tr: DetectionTruth[] = [];
+    for (let t = 1; t <= opts.untilS; t++) {
+      // 10 substeps of ballistic flight plus thrust (split step).
+      for (let s = 0; s < 10; s++) {
+        ballistic.propagate(truth, 0.1, null);
+        if (t <= opts.burnS) {
+          const v = Math.hypot(truth[3], truth[4], truth[5]);
+          for (let i = 3; i < 6; i++) truth[i] += (opts.thrust * 0.1 * truth[i]) / v;
+        }
+      }
+      const dets: Detection[] = [];
+      snap.reset(t).push("m", truth.subarray(0, 3), truth.subarray(3, 6), t <= opts.burnS, 1);
+      for (const r of radars)
+        if (Math.abs(r.nextScanTime(t) - t) < 1e-9) r.scanSnapshot(snap, rng.fork(`s${t}`), dets, tr);
+      yield { t, truth, dets };
+    }
+  }
+  return { x0, truth, seconds: seconds() };
 }
