@@ -5,8 +5,8 @@
  * For missile tracks: a boost model (ballistic dynamics with an acceleration noise that covers
  * thrust) against the ballistic one. The missiles here do not relight, so once boost has had a
  * negligible probability for `settleS` the track is ballistic for the rest of its life, and the IMM
- * (two filters, mixing, likelihoods: over twice the cost) would only keep a boost model nobody needs —
- * most tracks in a raid are debris and spent stages that were never powered.
+ * (two filters, plus mixing and likelihoods) would only keep a boost model nobody needs — most tracks
+ * in a raid are debris and spent stages that were never powered.
  */
 import type { Detection } from "../../sensors/detection.ts";
 import type { TrackFilter } from "../track-filter.ts";
