@@ -311,9 +311,16 @@ export class NationalNode {
   }
 
   /** Own confirmed tracks, fused system tracks and live alerts: what this nation's people see. */
-  picture(): { tracks: readonly Track[]; systemTracks: readonly SystemTrack[]; alerts: readonly Alert[] } {
+  picture(): {
+    tracks: readonly Track[];
+    /** Flight phase of each own track as judged at the last step, by track id. */
+    trackPhases: ReadonlyMap<number, FlightPhase>;
+    systemTracks: readonly SystemTrack[];
+    alerts: readonly Alert[];
+  } {
     return {
       tracks: this.tracker.confirmedTracks(),
+      trackPhases: new Map([...this.ownPhase].map(([id, judged]) => [id, judged.phase])),
       systemTracks: this.lastPicture,
       alerts: this.alerts.active(),
     };

@@ -69,6 +69,9 @@ describe("server", () => {
     expect(pic.alerts.length).toBeGreaterThan(0);
     expect(pic.alerts.every((a) => a.issuer === "JPN")).toBe(true);
     expect(pic.truth).toEqual([]);
+    // Its own tracks carry the flight phase its node judged (30 s after burnout: midcourse).
+    expect(pic.tracks.length).toBeGreaterThan(0);
+    expect(pic.tracks.map((t) => t.phase)).toContain("midcourse");
     const setup = (await get("/api/setup", jpn)).json();
     expect(setup.sensors.length).toBeGreaterThan(0);
     expect(setup.sensors.every((s: { nation: string }) => s.nation === "JPN")).toBe(true);

@@ -73,7 +73,15 @@ export function wireTrack(
 
 export function ownTracks(nation: string, pic: NodePicture): WireTrack[] {
   return pic.tracks.map((tr) =>
-    wireTrack(`${nation}-${tr.id}`, tr.filter.t, tr.filter.x, tr.filter.P, tr.filter.dim, [nation], "track"),
+    wireTrack(
+      `${nation}-${tr.id}`,
+      tr.filter.t,
+      tr.filter.x,
+      tr.filter.P,
+      tr.filter.dim,
+      [nation],
+      pic.trackPhases.get(tr.id) ?? "unknown",
+    ),
   );
 }
 
