@@ -1,39 +1,8 @@
 import { expect, it } from "vitest";
-import { Rng } from "../core/rng.ts";
-import { DEFAULT_POLICY_PATH } from "../exercise/virtual-run.ts";
-import { InProcessBus } from "../sharing/inprocess-bus.ts";
-import { generateSigningKey, pinnedFrom } from "../sharing/keys.ts";
-import { loadPolicy } from "../sharing/policy.ts";
-import { VirtualScheduler } from "../sharing/virtual-scheduler.ts";
 import { BallisticModel } from "../tracking/models/ballistic.ts";
-import { NationalNode } from "./national-node.ts";
+import type { NationalNode } from "./national-node.ts";
 import type { NodeEvent } from "./node-events.ts";
-
-function jpnNode(events: NodeEvent[]): NationalNode {
-  const policy = loadPolicy(DEFAULT_POLICY_PATH);
-  const scheduler = new VirtualScheduler(100);
-  const bus = new InProcessBus({ policy, scheduler, rng: new Rng(1) });
-  const jpn = generateSigningKey("JPN");
-  return new NationalNode({
-    nation: "JPN",
-    policy,
-    key: jpn,
-    keys: pinnedFrom([jpn, generateSigningKey("KOR"), generateSigningKey("USA")]),
-    transport: bus.connect("JPN"),
-    clock: () => scheduler.now(),
-    rng: new Rng(2),
-    predictionSamples: 50,
-    fusion: { coasting: false },
-    sink: (e) => events.push(e),
-  });
-}
-
-/** A report's covariance: 200 m and 20 m/s per axis. */
-function reportCovariance(): Float64Array {
-  const P = new Float64Array(36);
-  for (let i = 0; i < 6; i++) P[i * 7] = i < 3 ? 200 ** 2 : 20 ** 2;
-  return P;
-}
+import { jpnNode, reportCovariance } from "./test-node.ts";
 
 it("a threat whose track ends in flight is not reported as having fallen at its last predicted point", async () => {
   const events: NodeEvent[] = [];
