@@ -99,8 +99,8 @@ interface ThreatState {
   lastImpact?: { lat: number; lon: number };
   /** Time of the last state of its system track that was assessed, s. */
   lastSeenT: number;
-  /** Height of that state above the ellipsoid, m. */
-  lastSeenHeightM: number;
+  /** That state (ECEF position, velocity): the fusion makes a new array for every picture. */
+  lastSeenX: ArrayLike<number>;
   sources: NationCode[];
 }
 
@@ -314,13 +314,13 @@ export class NationalNode {
   picture(): {
     tracks: readonly Track[];
     /** Flight phase of each own track as judged at the last step, by track id. */
-    trackPhases: ReadonlyMap<number, FlightPhase>;
+    trackPhases: ReadonlyMap<number, { readonly phase: FlightPhase }>;
     systemTracks: readonly SystemTrack[];
     alerts: readonly Alert[];
   } {
     return {
       tracks: this.tracker.confirmedTracks(),
-      trackPhases: new Map([...this.ownPhase].map(([id, judged]) => [id, judged.phase])),
+      trackPhases: this.ownPhase,
       systemTracks: this.lastPicture,
       alerts: this.alerts.active(),
     };
@@ -539,7 +539,7 @@ export class NationalNode {
         nextPredictionT: t,
         lastTImpact: Number.POSITIVE_INFINITY,
         lastSeenT: st.t,
-        lastSeenHeightM: Number.POSITIVE_INFINITY,
+        lastSeenX: st.x,
         sources: [],
       };
       this.threats.set(st.stn, th);
@@ -547,7 +547,7 @@ export class NationalNode {
     th.sources = [...new Set(st.contributors.map((c) => c.source))];
     if (st.t >= th.lastSeenT) {
       th.lastSeenT = st.t;
-      th.lastSeenHeightM = ecefToGeodetic(st.x[0], st.x[1], st.x[2]).h;
+      th.lastSeenX = st.x;
     }
     if (!this.knownStns.has(st.stn)) {
       this.knownStns.add(st.stn);
@@ -624,8 +624,9 @@ export class NationalNode {
         continue;
       }
       if (t < th.lastTImpact) continue;
+      const seen = th.lastSeenX;
       const descentS = Math.max(0, th.lastTImpact - th.lastSeenT);
-      if (th.lastSeenHeightM > STILL_FLYING_M + descentS * FASTEST_DESCENT_MPS) {
+      if (ecefToGeodetic(seen[0], seen[1], seen[2]).h > STILL_FLYING_M + descentS * FASTEST_DESCENT_MPS) {
         // Last seen too high to have come down by the time its last prediction said it would hit:
         // that prediction was made from a state that only looked ballistic (in ICBM runs a young
         // track's first seconds in boost: "fell on land (PRK)" was declared while the missile climbed,

@@ -80,7 +80,7 @@ export function ownTracks(nation: string, pic: NodePicture): WireTrack[] {
       tr.filter.P,
       tr.filter.dim,
       [nation],
-      pic.trackPhases.get(tr.id) ?? "unknown",
+      pic.trackPhases.get(tr.id)?.phase ?? "unknown",
     ),
   );
 }
