@@ -8,17 +8,20 @@ import { expect, it } from "vitest";
 import { deg2rad } from "../core/geodesy.ts";
 import type { Alert } from "../warning/alert.ts";
 import { planMissileFlight } from "../world/missile-flight.ts";
+import { aimArea, launchSite } from "../world/sites.ts";
 import { newTruthState } from "../world/truth.ts";
 import type { NodeEvent } from "./node-events.ts";
 import { jpnNode, reportCovariance } from "./test-node.ts";
 
 /** An MRBM from Sinpo into Japan's EEZ off Aomori (as in pacific-dragon). */
+const site = launchSite("Sinpo");
+const aim = aimArea("japan-eez-off-aomori");
 const mrbm = planMissileFlight({
   id: "MRBM-1",
   missileClass: "MRBM",
-  launchSite: { lat: deg2rad(40.03), lon: deg2rad(128.18) },
+  launchSite: { lat: deg2rad(site.latDeg), lon: deg2rad(site.lonDeg) },
   tLaunch: 0,
-  aim: { lat: deg2rad(40.9), lon: deg2rad(138.8) },
+  aim: { lat: deg2rad(aim.latDeg), lon: deg2rad(aim.lonDeg) },
   trajectory: "minimum-energy",
 });
 
