@@ -114,6 +114,56 @@ describe("ballistic process model", () => {
     expect(maxRowRelativeError(A, ref, 7, 7)).toBeLessThan(1e-5);
   });
 
+  it("with a thrust state, adds a_T along the velocity: the speed gained is a_T·dt beyond the ballistic flight's", () => {
+    // Above the atmosphere (300 km) drag is nil, so the 8-state model with a_T = 0 is the ballistic
+    // one, and a thrust of 50 m/s² along the velocity adds ≈ 50 m/s per second of flight to the
+    // speed (gravity and rotation act on both flights alike over a short burn).
+    const ballistic = new BallisticModel({ drag: true, qAccel: 0, maxStepS: 0.5 });
+    const boost = new BallisticModel({ drag: true, thrust: true, qAccel: 0, maxStepS: 0.5 });
+    const x0 = Float64Array.of(...loftedState(), 5000);
+    const xb = x0.slice(0, 7);
+    ballistic.propagate(xb, 4, null);
+    const coast = Float64Array.of(...x0.subarray(0, 7), 0);
+    boost.propagate(coast, 4, null);
+    for (let i = 0; i < 7; i++) expect(coast[i]).toBeCloseTo(xb[i], 9);
+    const burn = Float64Array.of(...x0.subarray(0, 7), 50);
+    boost.propagate(burn, 4, null);
+    const speed = (x: ArrayLike<number>) => Math.hypot(x[3], x[4], x[5]);
+    expect(speed(burn) - speed(xb)).toBeCloseTo(200, 0);
+    expect(burn[7]).toBe(50);
+  });
+
+  it("has a transition Jacobian equal to finite differences with thrust (8-state, 10 s climbing at 40 km)", () => {
+    const model = new BallisticModel({ drag: true, thrust: true, qAccel: 0, maxStepS: 0.5 });
+    const r = reentryState(2000);
+    // The same place, climbing: velocity reversed, 60 m/s² of thrust.
+    const x0 = Float64Array.of(...r.subarray(0, 3), -r[3], -r[4], -r[5], 2000, 60);
+    const Phi = new Float64Array(64);
+    model.propagate(Float64Array.from(x0), 10, Phi);
+    const ref = numericJacobian(
+      (x, out) => {
+        out.set(x);
+        model.propagate(out, 10, null);
+      },
+      x0,
+      8,
+      8,
+      [1, 1, 1, 0.01, 0.01, 0.01, 1, 0.01],
+    );
+    expect(maxRowRelativeError(Phi, ref, 8, 8)).toBeLessThan(1e-6);
+    const A = model.jacobian(x0, new Float64Array(64));
+    const refA = numericJacobian(
+      (x, out) => model.derivative(x, out),
+      x0,
+      8,
+      8,
+      [1, 1, 1, 0.01, 0.01, 0.01, 1, 0.01],
+    );
+    expect(maxRowRelativeError(A, refA, 8, 8)).toBeLessThan(1e-5);
+    // 10 s of thrust: ∂v/∂a_T ≈ 10 s along the velocity (a little less: more speed, more drag).
+    expect(Math.hypot(Phi[3 * 8 + 7], Phi[4 * 8 + 7], Phi[5 * 8 + 7])).toBeCloseTo(10, 0);
+  });
+
   it("builds the white-acceleration process noise", () => {
     const model = new BallisticModel({ drag: true, qAccel: 2, qBeta: 5 });
     const Q = model.processNoise(3, new Float64Array(49));
@@ -121,6 +171,11 @@ describe("ballistic process model", () => {
     expect(Q[3]).toBeCloseTo(9, 12); // q dt²/2
     expect(Q[3 * 7 + 3]).toBeCloseTo(6, 12); // q dt
     expect(Q[48]).toBeCloseTo(15, 12);
+    const boost = new BallisticModel({ drag: true, thrust: true, qAccel: 2, qBeta: 5, qThrust: 7 });
+    const Q8 = boost.processNoise(3, new Float64Array(64));
+    expect(Q8[6 * 8 + 6]).toBeCloseTo(15, 12);
+    expect(Q8[63]).toBeCloseTo(21, 12); // q_T dt
     expect(() => new BallisticModel({ drag: false, qAccel: -1 })).toThrow(/qAccel/);
+    expect(() => new BallisticModel({ drag: false, thrust: true, qAccel: 1 })).toThrow(/drag/);
   });
 });

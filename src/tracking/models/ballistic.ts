@@ -1,8 +1,13 @@
 /**
  * Ballistic process model for trackers, in ECEF (the rotating frame):
  *
- *   ṙ = v,   v̇ = g_J2(r) − 2ω×v − ω×(ω×r) − ρ(h)|v|v / (2β)   [drag only in the 7-state model],
- *   β̇ = 0 (ballistic coefficient m/(C_d A), kg/m², modelled as a slow random walk).
+ *   ṙ = v,   v̇ = g_J2(r) − 2ω×v − ω×(ω×r) − ρ(h)|v|v / (2β) + a_T v/|v|,
+ *   β̇ = 0 (ballistic coefficient m/(C_d A), kg/m², modelled as a slow random walk),
+ *   ȧ_T = 0 (thrust acceleration along the velocity, m/s², a random walk).
+ * Drag and β only in the 7- and 8-state models, thrust only in the 8-state one (a boost model: a
+ * booster pushes along its velocity, give or take a small angle of attack, with an acceleration that
+ * grows as it burns its propellant and jumps at staging — far more than white noise covers between
+ * updates of a radar that revisits every 8–10 s).
  *
  * Gravity (point mass + J2), the exponential atmosphere and the height used for it are the world
  * engineer's (src/world/flight-model.ts), so the tracker's model is the truth's model when there is no
@@ -16,8 +21,9 @@
  * below 1e-9 relative).
  *
  * Process noise: white acceleration noise of spectral density q (m²/s³) per axis, discretised as for
- * a constant-velocity model, Q = q·[[dt³/3, dt²/2], [dt²/2, dt]] per axis, plus q_β·dt on β. It stands
- * for what the model leaves out (gravity anomalies, lift, small thrust residuals, density errors).
+ * a constant-velocity model, Q = q·[[dt³/3, dt²/2], [dt²/2, dt]] per axis, plus q_β·dt on β and
+ * q_T·dt on a_T. It stands for what the model leaves out (gravity anomalies, lift, small thrust
+ * residuals, density errors; in the boost model, the thrust's change and its angle to the velocity).
  */
 import {
   ATMOSPHERE,
@@ -32,8 +38,12 @@ export interface BallisticModelOptions {
   readonly drag: boolean;
   /** Acceleration noise spectral density per axis, m²/s³ (≥ 0). */
   readonly qAccel: number;
-  /** β random-walk density, (kg/m²)²/s (7-state only; default 0). */
+  /** β random-walk density, (kg/m²)²/s (7- and 8-state; default 0). */
   readonly qBeta?: number;
+  /** Estimate a thrust acceleration along the velocity as an eighth state (needs drag). */
+  readonly thrust?: boolean;
+  /** Thrust random-walk density, (m/s²)²/s (8-state only; default 0). */
+  readonly qThrust?: number;
   /** Largest RK4 substep, s (default 2). */
   readonly maxStepS?: number;
 }
@@ -41,11 +51,17 @@ export interface BallisticModelOptions {
 /** β is floored here inside the dynamics so a wild estimate cannot divide by zero or flip drag. */
 const BETA_FLOOR = 50;
 const GRAVITY_FD_STEP = 10;
+/**
+ * Below this speed thrust is taken along v/THRUST_MIN_SPEED instead of the unit velocity: a new track
+ * starts with zero velocity, and a direction from a few m/s of noise means nothing.
+ */
+const THRUST_MIN_SPEED = 100;
 
 export class BallisticModel {
-  readonly dim: 6 | 7;
+  readonly dim: 6 | 7 | 8;
   readonly qAccel: number;
   readonly qBeta: number;
+  readonly qThrust: number;
   readonly maxStepS: number;
   private readonly earth = EARTH_WGS84;
   // RK4 work: stage states, derivatives, Jacobians, Φ stages.
@@ -64,11 +80,15 @@ export class BallisticModel {
       throw new RangeError(`qAccel must be ≥ 0, got ${opts.qAccel}`);
     const qb = opts.qBeta ?? 0;
     if (!(qb >= 0) || !Number.isFinite(qb)) throw new RangeError(`qBeta must be ≥ 0, got ${qb}`);
+    const qt = opts.qThrust ?? 0;
+    if (!(qt >= 0) || !Number.isFinite(qt)) throw new RangeError(`qThrust must be ≥ 0, got ${qt}`);
+    if (opts.thrust && !opts.drag) throw new RangeError("a thrust state needs the drag model");
     const h = opts.maxStepS ?? 2;
     if (!(h > 0) || !Number.isFinite(h)) throw new RangeError(`maxStepS must be > 0, got ${h}`);
-    this.dim = opts.drag ? 7 : 6;
+    this.dim = opts.thrust ? 8 : opts.drag ? 7 : 6;
     this.qAccel = opts.qAccel;
     this.qBeta = qb;
+    this.qThrust = qt;
     this.maxStepS = h;
     const n = this.dim;
     this.y = new Float64Array(n);
@@ -94,7 +114,7 @@ export class BallisticModel {
     // −2ω×v − ω×(ω×r) with ω = (0, 0, w).
     out[3] += 2 * w * vy + w * w * px;
     out[4] += -2 * w * vx + w * w * py;
-    if (this.dim === 7) {
+    if (this.dim >= 7) {
       out[6] = 0;
       const hM = surfaceHeight(this.earth, px, py, pz);
       if (hM < ATMOSPHERE.topM) {
@@ -105,6 +125,13 @@ export class BallisticModel {
         out[4] += c * vy;
         out[5] += c * vz;
       }
+    }
+    if (this.dim === 8) {
+      out[7] = 0;
+      const c = x[7] / Math.max(Math.sqrt(vx * vx + vy * vy + vz * vz), THRUST_MIN_SPEED);
+      out[3] += c * vx;
+      out[4] += c * vy;
+      out[5] += c * vz;
     }
     return out;
   }
@@ -137,7 +164,7 @@ export class BallisticModel {
     out[4 * n + 1] += w * w;
     out[3 * n + 4] += 2 * w; // Coriolis
     out[4 * n + 3] += -2 * w;
-    if (n === 7) {
+    if (n >= 7) {
       const hM = surfaceHeight(this.earth, x[0], x[1], x[2]);
       if (hM < ATMOSPHERE.topM) {
         const rho = airDensity(hM);
@@ -163,6 +190,23 @@ export class BallisticModel {
           // ∂a_i/∂β = ρ|v|v_i/(2β²) (zero where the floor holds β)
           out[row + 6] = x[6] > BETA_FLOOR ? (rho * speed * v[i]) / (2 * beta * beta) : 0;
         }
+      }
+    }
+    if (n === 8) {
+      // a = a_T·v/s with s = max(|v|, THRUST_MIN_SPEED): ∂a_i/∂a_T = v_i/s and
+      // ∂a_i/∂v_j = a_T(δ_ij/s − v_i v_j/s³) above the floor speed, a_T δ_ij/s below it.
+      const vx = x[3];
+      const vy = x[4];
+      const vz = x[5];
+      const speed = Math.sqrt(vx * vx + vy * vy + vz * vz);
+      const s = Math.max(speed, THRUST_MIN_SPEED);
+      const aT = x[7];
+      const curve = speed > THRUST_MIN_SPEED ? aT / (s * s * s) : 0;
+      for (let i = 0; i < 3; i++) {
+        const row = (3 + i) * n;
+        const vi = x[3 + i];
+        out[row + 7] = vi / s;
+        for (let j = 0; j < 3; j++) out[row + 3 + j] += (i === j ? aT / s : 0) - curve * vi * x[3 + j];
       }
     }
     return out;
@@ -215,12 +259,12 @@ export class BallisticModel {
           const kpPrev = stage === 0 ? null : kPhi[stage - 1];
           for (let i = 0; i < nn; i++) PhiStage[i] = kpPrev ? Phi[i] + c * kpPrev[i] : Phi[i];
           // kPhi = A·PhiStage, skipping A's zeros (most of it). A's rows 0–2 hold a single 1 (ṙ = v)
-          // and row 6 (β̇ = 0) none: those rows are a copy and zeros, written as the general sum
-          // would leave them (0 + 1·x, and 0); rows 3–5 are summed in full.
+          // and rows 6–7 (β̇ = 0, ȧ_T = 0) none: those rows are a copy and zeros, written as the
+          // general sum would leave them (0 + 1·x, and 0); rows 3–5 are summed in full.
           const out = kPhi[stage];
           for (let i = 0; i < 3; i++)
             for (let j = 0; j < n; j++) out[i * n + j] = 0 + PhiStage[(i + 3) * n + j];
-          if (n === 7) for (let j = 0; j < n; j++) out[6 * n + j] = 0;
+          for (let i = 6; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = 0;
           for (let i = 3; i < 6; i++) {
             for (let j = 0; j < n; j++) {
               let acc = 0;
@@ -239,7 +283,7 @@ export class BallisticModel {
           Phi[i] += (h / 6) * (kPhi[0][i] + 2 * kPhi[1][i] + 2 * kPhi[2][i] + kPhi[3][i]);
       }
     }
-    if (n === 7 && x[6] < BETA_FLOOR) x[6] = BETA_FLOOR;
+    if (n >= 7 && x[6] < BETA_FLOOR) x[6] = BETA_FLOOR;
   }
 
   /** Discrete process noise Q(dt) (dim × dim) into out. */
@@ -256,7 +300,8 @@ export class BallisticModel {
       out[(i + 3) * n + i] = q12;
       out[(i + 3) * n + i + 3] = q22;
     }
-    if (n === 7) out[6 * n + 6] = this.qBeta * dt;
+    if (n >= 7) out[6 * n + 6] = this.qBeta * dt;
+    if (n === 8) out[7 * n + 7] = this.qThrust * dt;
     return out;
   }
 }
