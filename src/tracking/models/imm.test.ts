@@ -48,7 +48,23 @@ describe("IMM mixing", () => {
     expect(outX[1][1]).toBe(3000); // β-like extra state is the big model's own
     expect(outP[1][3]).toBeCloseTo(100, 12);
     expect(outP[1][0]).toBeCloseTo(0.5 * (4 + 25) + 0.5 * (9 + 25), 12);
+    // The small model's share has no covariance between the shared and the extra state.
+    expect(outP[1][1]).toBeCloseTo(0.5 * 0 + 0.5 * 1, 12);
     expect(outX[0][0]).toBeCloseTo(15, 12);
+  });
+
+  it("keeps the mixed covariance positive definite when the bigger model's extra state is tightly correlated", () => {
+    // Boost model: velocity 100² and thrust 10², correlation 0.99. Ballistic model: velocity 1².
+    // With the boost model's cross term (990) beside the ballistic model's velocity variance (1),
+    // the small model's share alone would be [[1, 990], [990, 100]]: not a covariance.
+    const ballistic = { x: Float64Array.of(0), P: Float64Array.of(1), dim: 1 };
+    const boost = { x: Float64Array.of(0, 0), P: Float64Array.of(10_000, 990, 990, 100), dim: 2 };
+    const outX = [new Float64Array(1), new Float64Array(2)];
+    const outP = [new Float64Array(1), new Float64Array(4)];
+    immMix([ballistic, boost], [0.999, 0.001], [0.9, 0.1, 0.1, 0.9], outX, outP, new Float64Array(2));
+    const P = outP[1];
+    expect(P[0]).toBeGreaterThan(0);
+    expect(P[0] * P[3] - P[1] * P[2]).toBeGreaterThan(0);
   });
 });
 

@@ -13,11 +13,14 @@
  * Mixing happens when time advances (`predictTo` with a later time); several detections at one time
  * (sequential sensors) update μ by Bayes' rule each, without re-mixing.
  *
- * Models of different dimension (6-state ballistic with 7-state drag, CV with CA) share their leading
- * components (position, velocity). When mixing into model j, a model i that lacks some of j's
- * components contributes model j's own values (and covariance) for them — the usual "unbiased"
- * augmentation — so j's extra states are neither zeroed nor biased. The combined output covers the
- * components common to all models.
+ * Models of different dimension (6-state ballistic with 7-state drag, 7-state ballistic with an
+ * 8-state boost model, CV with CA) share their leading components (position, velocity). When mixing
+ * into model j, a model i that lacks some of j's components contributes model j's own values and
+ * variances for them — the usual "unbiased" augmentation — so j's extra states are neither zeroed nor
+ * biased; their covariance with the shared components is taken as zero for model i's share (model
+ * j's cross terms beside model i's covariance of the shared components need not make a positive
+ * semi-definite whole: a boost model's velocity–thrust correlation beside a ballistic model's tight
+ * velocity gave negative variances). The combined output covers the components common to all models.
  *
  * The mixed states are written into each model's x and P in place (TrackFilter exposes them as
  * arrays it owns), so any TrackFilter can take part. Likelihoods come from the model's own
@@ -105,7 +108,8 @@ export function immMix(
     const comp = (i: number, k: number) => (k < models[i].dim ? models[i].x[k] : own.x[k]);
     const cov = (i: number, a: number, b: number) => {
       const ni = models[i].dim;
-      return a < ni && b < ni ? models[i].P[a * ni + b] : own.P[a * nj + b];
+      if (a < ni && b < ni) return models[i].P[a * ni + b];
+      return a >= ni && b >= ni ? own.P[a * nj + b] : 0;
     };
     for (let i = 0; i < r; i++) {
       const w = (Pi[i * r + j] * mu[i]) / cbar[j];
