@@ -58,6 +58,34 @@ it("runs as the IMM while boost is possible, then as the ballistic filter alone 
   expect(twin?.x).not.toBe(settling.x);
 });
 
+it("does not settle while the other models' own estimates still show their cause", () => {
+  const ballistic = new BallisticModel({ drag: false, qAccel: 1e-3 });
+  const boost = new BallisticModel({ drag: false, qAccel: 400 });
+  const P0 = new Float64Array(36);
+  for (let i = 0; i < 6; i++) P0[i * 7] = i < 3 ? 300 ** 2 : 30 ** 2;
+  const options: ImmOptions = { transition: [0.9999, 0.0001, 0.05, 0.95], mu0: [0.5, 0.5] };
+  /** When the IMM settles on the flight above, with the boost model held plausible until `until`. */
+  const settlesAt = (until: number) => {
+    const { x0, seconds } = burningStage(new Rng("settling"), P0, { thrust: 25, burnS: 40, untilS: 160 });
+    let now = 0;
+    const settling = new SettlingImm(
+      [new BallisticEkf(ballistic, 0, x0, P0), new BallisticEkf(boost, 0, x0, P0)],
+      options,
+      { keep: 0, below: 0.01, settleS: 10, othersPlausible: () => now < until },
+    );
+    for (const { t, dets } of seconds) {
+      now = t;
+      settling.predictTo(t);
+      for (const d of dets) settling.update(d);
+      if (settling.settled) return t;
+    }
+    return Number.NaN;
+  };
+  const free = settlesAt(0);
+  expect(free).toBeLessThan(100);
+  expect(settlesAt(120)).toBeGreaterThanOrEqual(120 + 10);
+});
+
 it("refuses to keep a model it does not have", () => {
   const m = new BallisticModel({ drag: false, qAccel: 1 });
   const P = new Float64Array(36);

@@ -19,6 +19,13 @@ export interface SettlingOptions {
   readonly below: number;
   /** ... for this long, s. */
   readonly settleS: number;
+  /**
+   * Whether the other models' own estimates still show what they model (default: no): while this
+   * holds the IMM does not settle, however low their probability. A weight says which model explains
+   * the latest detections best, and a coarse radar cannot tell a booster from a ballistic object over
+   * a few seconds; the boost filter's own thrust estimate keeps the evidence of the whole track.
+   */
+  readonly othersPlausible?: (models: readonly TrackFilter[]) => boolean;
 }
 
 export class SettlingImm implements TrackFilter {
@@ -43,6 +50,11 @@ export class SettlingImm implements TrackFilter {
   /** Whether the IMM has settled on the kept model. */
   get settled(): boolean {
     return this.imm === undefined;
+  }
+
+  /** The IMM while it runs (its models and their probabilities); undefined once settled. */
+  get running(): Imm | undefined {
+    return this.imm;
   }
 
   /** Current model probabilities (the kept model has 1 once settled). */
@@ -79,7 +91,7 @@ export class SettlingImm implements TrackFilter {
     const imm = this.imm;
     if (!imm) return;
     const others = 1 - imm.mu[this.settling.keep];
-    if (others >= this.settling.below) {
+    if (others >= this.settling.below || this.settling.othersPlausible?.(imm.models)) {
       this.belowSince = Number.NaN;
       return;
     }
