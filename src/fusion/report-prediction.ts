@@ -9,13 +9,15 @@
  * thrust in boost and drag in reentry (tens of m/s² — a large q), while midcourse flight is almost
  * exactly ballistic (a small q). Defaults are engineering choices. Boost: 20,000 m²/s³, chosen on the
  * consistency of the fused ICBM track in boost (icbm-track-continuity.test.ts, mean 6-D NEES, χ²₆
- * mean 6): at the trackers' own boost density (5,000, node/ballistic-tracker.ts) KOR 19.5, USA 8.8,
- * JPN 8.7; at 20,000 13.7, 6.1, 9.5, for 2–8 s of JPN's 4,900-s ICBM lead (`allylink compare`). (With
+ * mean 6) when the trackers' boost model was white noise (5,000) instead of an estimated thrust: at
+ * 5,000 here KOR 19.5, USA 8.8, JPN 8.7; at 20,000 13.7, 6.1, 9.5. (The report's thrust is not sent,
+ * so a relayed booster is still extrapolated without it for the report's age.) (With
  * trackers that ran boost on 400, 2,500 here turned their overconfident early tracks into huge early
  * impact ellipses: KOR's trilateral false warnings 2 → 21 over 20 ICBM runs; the warning stage now also
  * waits while the reporter says boost.)
- * "Unknown" (a young track not yet judged) keeps 400. Reentry: q = a²/τ for a drag deceleration
- * a ≈ 50 m/s² not in the model (no β is sent), τ ≈ 1 s.
+ * "Unknown" (a track its source cannot judge yet: young, or thrust seen only by its boost model)
+ * keeps 400. Reentry: q = a²/τ for a drag deceleration a ≈ 50 m/s² not in the model (no β is
+ * sent), τ ≈ 1 s.
  *
  * A report slightly AHEAD of the fusion time (clock skew, or a message stamped at its send time) is
  * brought back by a second-order Taylor step — the RK4 propagator only runs forward:

@@ -8,25 +8,28 @@
  * IRBM at burnout), except along the line of sight when the radar measures range rate. The first few
  * updates then pin it down; M-of-N confirmation keeps such young tracks out of the shared picture.
  *
- * Boost: thrust (30–100 m/s² along the velocity) is not in the ballistic model. Each track is an IMM of
- * the ballistic filter and a boost twin whose acceleration noise covers thrust, so that a boosting
- * track's covariance admits how little is known of its next seconds (with the ballistic model alone the
- * fused ICBM track's mean 6-D NEES in boost was 30–50 against 6: errors two to three times the stated
- * sigmas; icbm-track-continuity.test.ts). Missiles here do not relight: once boost
- * has been ruled out for a while the track keeps the ballistic filter alone (settling-imm.ts) — debris
- * and spent stages, most tracks in a raid, within seconds of their start.
+ * Boost: thrust (20–100 m/s² along the velocity) is not in the ballistic model. Each track is an IMM of
+ * the ballistic filter and a boost filter that estimates the thrust acceleration along the velocity as
+ * an eighth state (ballistic.ts), so that a boosting track follows its booster and its covariance
+ * says how well. With the ballistic model alone the fused ICBM track's mean 6-D NEES in boost was
+ * 30–50 against 6, and 6–14 with a boost twin whose white noise (5,000 m²/s³) stood in for thrust
+ * (icbm-track-continuity.test.ts). Missiles here do not relight: once boost has been ruled out for a
+ * while — a low weight, and no thrust left in the boost filter's own estimate — the track keeps the
+ * ballistic filter alone (settling-imm.ts): debris and spent stages, most tracks in a raid, within
+ * seconds of their start.
  */
 import { BallisticModel } from "../tracking/models/ballistic.ts";
 import { BallisticEkf } from "../tracking/models/ekf.ts";
 import { SettlingImm } from "../tracking/models/settling-imm.ts";
 import { radarToEcef } from "../tracking/radar-conversion.ts";
+import type { TrackFilter } from "../tracking/track-filter.ts";
 import { TrackManager, type TrackManagerOptions } from "../tracking/track-manager.ts";
 
 export interface BallisticTrackerOptions {
   /** Acceleration noise density of the ballistic model, m²/s³ (default 400). */
   readonly qAccel?: number;
-  /** Acceleration noise density of the boost model, m²/s³ (default 5,000; 0: no boost model). */
-  readonly boostQAccel?: number;
+  /** Whether tracks carry a boost model beside the ballistic one (default true). */
+  readonly boost?: boolean;
   /** Prior 1σ of each velocity component at initiation, m/s (default 3,000). */
   readonly velocitySigma?: number;
   /** Bounded reporting lag the tracker waits for, s (default 2). */
@@ -37,15 +40,26 @@ export interface BallisticTrackerOptions {
 /**
  * Switching between the models, per second: boost ends at a rate of 1/5 s and starts at 1/10⁴ s
  * (nothing here relights). Boost must be let go quickly: a radar that updates a track every 8–10 s
- * hardly tells the models apart after burnout, and while the boost model keeps weight its large
- * velocity corrections look like thrust to the powered-flight detectors (at 1/20 s JPN's first MRBM
- * warning in pacific-dragon came 46 s after burnout, at 1/5 s 36 s).
+ * hardly tells the models apart after burnout, and while the boost model keeps weight the track's
+ * velocity keeps the thrust it last had.
  */
 const BOOST_END_PER_S = 0.2;
 const BOOST_START_PER_S = 1e-4;
-/** Boost is ruled out while its weight stays below this for SETTLE_S. */
+/** Boost is ruled out while its weight stays below this for SETTLE_S ... */
 const SETTLE_BELOW = 0.01;
 const SETTLE_S = 20;
+/** ... and the boost filter's own thrust estimate is below this, m/s². */
+const SETTLE_THRUST_MPS2 = 5;
+/**
+ * Boost model: the ballistic model's white acceleration noise (the two differ only by the thrust
+ * state) and a thrust that wanders by √(20·10) ≈ 14 m/s² in 10 s (an ICBM's stage goes from ~30 to
+ * ~100 m/s² over its 60–90 s burn; staging is a step the IMM's ballistic model bridges). Chosen on
+ * the ICBM track's NEES (icbm-track-continuity.test.ts): with 1,000 m²/s³ of white noise the IMM
+ * trusted its ballistic model more, and the tracks' own NEES in boost rose from 4–7 to 7–12.
+ */
+const BOOST_Q_THRUST = 20;
+/** Prior of a new track's thrust: 0 ± 40 m/s² (anything from a coasting object to a late stage). */
+const THRUST_PRIOR_SIGMA = 40;
 
 /** Ballistic coefficient prior: a generic reentry vehicle, kg/m² (wide: debris to heavy RVs). */
 const BETA_PRIOR = 5000;
@@ -55,8 +69,16 @@ export function createBallisticTracker(opts: BallisticTrackerOptions = {}): Trac
   // Drag with the ballistic coefficient in the state: reentry decelerations reach hundreds of m/s²,
   // which no reasonable process noise covers.
   const model = new BallisticModel({ drag: true, qAccel: opts.qAccel ?? 400, qBeta: 1e3 });
-  const qBoost = opts.boostQAccel ?? 5000;
-  const boostModel = qBoost > 0 ? new BallisticModel({ drag: true, qAccel: qBoost, qBeta: 1e3 }) : undefined;
+  const boostModel =
+    (opts.boost ?? true)
+      ? new BallisticModel({
+          drag: true,
+          thrust: true,
+          qAccel: model.qAccel,
+          qBeta: model.qBeta,
+          qThrust: BOOST_Q_THRUST,
+        })
+      : undefined;
   const transition = (dt: number) => {
     const start = 1 - Math.exp(-BOOST_START_PER_S * dt);
     const end = 1 - Math.exp(-BOOST_END_PER_S * dt);
@@ -95,11 +117,43 @@ export function createBallisticTracker(opts: BallisticTrackerOptions = {}): Trac
       P0[48] = BETA_PRIOR_SIGMA ** 2;
       if (!boostModel) return new BallisticEkf(model, det.t, x0, P0);
       // A new track may be a booster or anything else: even odds.
+      const xb = new Float64Array(8);
+      xb.set(x0);
+      const Pb = new Float64Array(64);
+      for (let i = 0; i < 7; i++) for (let j = 0; j < 7; j++) Pb[i * 8 + j] = P0[i * 7 + j];
+      Pb[63] = THRUST_PRIOR_SIGMA ** 2;
       return new SettlingImm(
-        [new BallisticEkf(model, det.t, x0, P0), new BallisticEkf(boostModel, det.t, x0, P0)],
+        [new BallisticEkf(model, det.t, x0, P0), new BallisticEkf(boostModel, det.t, xb, Pb)],
         { mu0: [0.5, 0.5], transition },
-        { keep: 0, below: SETTLE_BELOW, settleS: SETTLE_S },
+        {
+          keep: BALLISTIC,
+          below: SETTLE_BELOW,
+          settleS: SETTLE_S,
+          othersPlausible: (models) => models[BOOST].x[THRUST] > SETTLE_THRUST_MPS2,
+        },
       );
     },
   });
+}
+
+/** The models of a track's IMM, and where the boost model keeps its thrust. */
+const BALLISTIC = 0;
+const BOOST = 1;
+const THRUST = 7;
+
+/** What a track's filter knows of thrust along its velocity, m/s². */
+export interface ThrustEstimate {
+  /** The boost model's thrust weighted by its probability (0 once boost is ruled out). */
+  readonly expected: number;
+  /** The boost model's own thrust: what the track has if it is boosting (0 once ruled out). */
+  readonly ifBoosting: number;
+}
+
+/** The thrust a track's filter estimates now; undefined for a filter this tracker did not make. */
+export function thrustEstimate(f: TrackFilter): ThrustEstimate | undefined {
+  if (!(f instanceof SettlingImm)) return undefined;
+  const imm = f.running;
+  if (!imm) return { expected: 0, ifBoosting: 0 };
+  const ifBoosting = imm.models[BOOST].x[THRUST];
+  return { expected: imm.mu[BOOST] * ifBoosting, ifBoosting };
 }

@@ -39,8 +39,11 @@ interface Played {
   readonly moves: Map<AllyCode, Map<string, number[]>>;
   /** Per nation: the flight phase each system track on the missile showed, who reported it, its NEES. */
   readonly phases: Map<AllyCode, { t: number; phase: string; reporter: string; nees: number }[]>;
-  /** Per nation: the flight phase of each allied report fused into a system track on the missile. */
-  readonly relayedPhases: Map<AllyCode, { t: number; phase: string }[]>;
+  /**
+   * Per nation: the flight phase of each allied report fused into a system track on the missile, at
+   * the fusion time t and the report's own time tReport.
+   */
+  readonly relayedPhases: Map<AllyCode, { t: number; tReport: number; phase: string }[]>;
   readonly tBurnout: number;
 }
 
@@ -65,7 +68,7 @@ async function play(file: string, fusion: Omit<FusionEngineOptions, "nation">): 
   const alerts = new Map<AllyCode, Alert[]>();
   const moves = new Map<AllyCode, Map<string, number[]>>();
   const phases = new Map<AllyCode, { t: number; phase: string; reporter: string; nees: number }[]>();
-  const relayedPhases = new Map<AllyCode, { t: number; phase: string }[]>();
+  const relayedPhases = new Map<AllyCode, { t: number; tReport: number; phase: string }[]>();
   const lastStn = new Map<string, number>();
   for (const nation of scenario.nations) {
     const node = new NationalNode({
@@ -117,7 +120,8 @@ async function play(file: string, fusion: Omit<FusionEngineOptions, "nation">): 
           nees: nees(truth6, st.x, st.P, 6),
         });
         for (const c of st.contributors) {
-          if (c.source !== node.nation) relayedPhases.get(node.nation)!.push({ t, phase: c.phase });
+          if (c.source !== node.nation)
+            relayedPhases.get(node.nation)!.push({ t, tReport: c.t, phase: c.phase });
           const key = `${node.nation}:${c.trackNumber}`;
           const before = lastStn.get(key);
           if (before !== undefined && before !== st.stn) {
@@ -249,15 +253,17 @@ describe("ICBM of 31 Oct 2024: JPN's picture across the 80-minute coverage gap",
       expect(wrong.length, `${nation}: ${wrong.map((p) => p.t)}`).toBeLessThanOrEqual(
         relayedInBoost.length / 20,
       );
-      const afterBurnout = (p: { t: number }) => p.t > coasting.tBurnout + 20 && p.t < coasting.tLaunch + 600;
-      expect(relayed.filter(afterBurnout).length, `${nation}: relayed tracks after burnout`).toBeGreaterThan(
-        0,
-      );
+      const afterBurnout = (t: number) => t > coasting.tBurnout + 20 && t < coasting.tLaunch + 600;
+      // By the time of the report: a track that lost the missile before burnout is still fused for a
+      // while as it was last told, and its owner could not know of the burnout (KOR's last report
+      // of the ICBM, made 12 s after burnout from detections that ended at it, says boost).
+      const relayedAfter = relayed.filter((p) => afterBurnout(p.tReport));
+      expect(relayedAfter.length, `${nation}: relayed tracks after burnout`).toBeGreaterThan(0);
       expect(
-        relayed.filter(afterBurnout).filter((p) => p.phase === "boost"),
+        relayedAfter.filter((p) => p.phase === "boost"),
         nation,
       ).toEqual([]);
-      const fused = coasting.phases.get(nation)!.filter(afterBurnout);
+      const fused = coasting.phases.get(nation)!.filter((p) => afterBurnout(p.t));
       expect(
         fused.filter((p) => p.phase === "boost"),
         nation,
@@ -265,11 +271,14 @@ describe("ICBM of 31 Oct 2024: JPN's picture across the 80-minute coverage gap",
     }
   });
 
-  it("the fused track's mean 6-D NEES stays under 20 in boost and after burnout (χ²₆ has mean 6)", () => {
+  it("the fused track is not overconfident: mean 6-D NEES at most 6 (χ²₆'s mean) in boost and after burnout", () => {
     // The trackers' ballistic model leaves thrust out. With it alone (400 m²/s³) the fused track's
     // mean NEES in boost was 30–50 per nation (475 at KOR while tracks were sent as "midcourse"),
-    // and 25–28 for five minutes after burnout while its lag wore off. With the boost model of the
-    // trackers' IMM and fusion's boost noise (report-prediction.ts): 6–14 in boost, 10–15 after.
+    // and 25–28 for five minutes after burnout while its lag wore off; with a boost twin whose white
+    // noise stood in for thrust, 6–14 in boost and 10–15 after. With the thrust the trackers' boost
+    // model estimates (ballistic-tracker.ts), and boost not ruled out while it still sees thrust:
+    // 3–4 in boost, about 1 after (covariance intersection and the allies' undecided labels make
+    // the fused track cautious there).
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     for (const nation of ["KOR", "USA", "JPN"] as const) {
       const seen = coasting.phases.get(nation)!;
@@ -279,8 +288,8 @@ describe("ICBM of 31 Oct 2024: JPN's picture across the 80-minute coverage gap",
         .map((p) => p.nees);
       expect(boost.length, `${nation}: fusions in boost`).toBeGreaterThan(100);
       expect(after.length, `${nation}: fusions after burnout`).toBeGreaterThan(30);
-      expect(mean(boost), `${nation}: mean NEES in boost`).toBeLessThan(20);
-      expect(mean(after), `${nation}: mean NEES after burnout`).toBeLessThan(20);
+      expect(mean(boost), `${nation}: mean NEES in boost`).toBeLessThanOrEqual(6);
+      expect(mean(after), `${nation}: mean NEES after burnout`).toBeLessThanOrEqual(6);
     }
   });
 
@@ -290,6 +299,5 @@ describe("ICBM of 31 Oct 2024: JPN's picture across the 80-minute coverage gap",
       true,
     );
     expect(problems.some((s) => s.endsWith("issued at reentry"))).toBe(true);
-    expect(problems.some((s) => s.endsWith("cancelled while the missile still flew"))).toBe(true);
   });
 });

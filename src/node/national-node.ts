@@ -44,7 +44,7 @@ import {
   protectedAreaOf,
 } from "../warning/threat-areas.ts";
 import type { AllyCode, NationCode } from "../world/nation.ts";
-import { createBallisticTracker } from "./ballistic-tracker.ts";
+import { createBallisticTracker, thrustEstimate } from "./ballistic-tracker.ts";
 import { clearOfAreas } from "./impact-relevance.ts";
 import type { NodeEvent, NodeEventSink } from "./node-events.ts";
 import { PoweredFlightDetector } from "./powered-flight.ts";
@@ -93,6 +93,11 @@ export interface NationalNodeOptions {
 const WALL_DELAY_TOLERANCE_S = 10;
 
 interface ThreatState {
+  /**
+   * Judges the fused track: powered on the magnitude of the unexplained acceleration. (Counting only
+   * its forward part here too judged burnout sooner, and first warnings came earlier but worse: 20
+   * ICBM runs without sharing, `allylink compare`, impact error at first warning p50 28 → 121 km.)
+   */
   detector: PoweredFlightDetector;
   nextPredictionT: number;
   lastTImpact: number;
@@ -139,13 +144,10 @@ export class NationalNode {
   private readonly updateSeq = new Map<number, number>();
   private readonly contributors = new Map<number, Map<string, { siteEcef: number[]; t: number }>>();
   /**
-   * Per own track: its powered-flight detector and the flight phase judged at the last step, which
-   * its fusion reports and BallisticTrack messages carry.
+   * Per own track: the flight phase judged at the last step, which its fusion reports and
+   * BallisticTrack messages carry.
    */
-  private readonly ownPhase = new Map<
-    number,
-    { readonly detector: PoweredFlightDetector; phase: FlightPhase }
-  >();
+  private readonly ownPhase = new Map<number, { phase: FlightPhase }>();
   private readonly threats = new Map<number, ThreatState>();
   private readonly knownStns = new Set<number>();
   /** IR detections held until every satellite's report of the same instant has arrived. */
@@ -245,12 +247,10 @@ export class NationalNode {
       const f = tr.filter;
       let judged = this.ownPhase.get(tr.id);
       if (!judged) {
-        judged = { detector: new PoweredFlightDetector(OWN_PHASE_DETECTOR), phase: "unknown" };
+        judged = { phase: "unknown" };
         this.ownPhase.set(tr.id, judged);
       }
-      const { detector } = judged;
-      detector.add(f.t, f.x);
-      judged.phase = phaseOf(f.x, detector.judged ? detector.isPowered : undefined);
+      judged.phase = phaseOf(f.x, ownPowered(tr));
       this.fusion.report({
         source: this.nation,
         trackNumber: this.trackNumber(tr),
@@ -675,18 +675,28 @@ export class NationalNode {
   }
 }
 
+/** An own track is judged once it is this old, s (till then "unknown" while it climbs). */
+const OWN_JUDGE_AFTER_S = 4;
+/** Thrust that means powered flight, m/s² (the powered-flight detector's threshold). */
+const OWN_POWERED_THRUST_MPS2 = 6;
+
 /**
- * How an own track's flight phase is judged for allies: only the forward part of the unexplained
- * acceleration is thrust, so spent stages slowing as they climb through the air, and track noise, are
- * not sent as boosters (in the first 260 s of the raid KOR labelled 1,770 track updates "boost" with
- * the magnitude rule, 416 with this one); and once past burnout a track is called powered again only
- * after 10 s above the threshold (longer than the 8-s window a brief kick of noise stays in), so it
- * does not flicker back to "boost". The warning stage's detector keeps the magnitude rule: ignoring
- * backward excess there too (tried: thrust = magnitude above the threshold with a forward component)
- * judged burnout sooner, and first warnings came earlier but worse (20 ICBM runs without sharing,
- * `allylink compare`: impact error at first warning p50 28 → 121 km).
+ * Is an own track under thrust (undefined: cannot tell yet)? From what its filter estimates of thrust
+ * (ballistic-tracker.ts): powered while the expected thrust passes the threshold; undecided while only
+ * the boost model, which the IMM does not favour, still sees thrust — a young track, a stage
+ * separating, a coarse radar that cannot yet tell ballistic flight from a burn, a track that lost the
+ * missile just before burnout (a label of "midcourse" there had allies extrapolate a booster with
+ * midcourse noise: the fused ICBM track's NEES rose to 30–100 for those seconds); unpowered when
+ * neither sees thrust. A detector of the velocity history, the judge before tracks estimated thrust,
+ * called a young JPN track of the MRBM in pacific-dragon "midcourse" for 10 s of its boost.
  */
-const OWN_PHASE_DETECTOR = { relightS: 10, forwardOnly: true } as const;
+function ownPowered(tr: Track): boolean | undefined {
+  const f = tr.filter;
+  const thrust = thrustEstimate(f);
+  if (thrust === undefined || f.t - tr.tCreated < OWN_JUDGE_AFTER_S) return undefined;
+  if (thrust.expected > OWN_POWERED_THRUST_MPS2) return true;
+  return thrust.ifBoosting > OWN_POWERED_THRUST_MPS2 ? undefined : false;
+}
 
 /** Longest space-IR reporting latency waited for before triangulating a scan instant, s. */
 const IR_REPORT_LAG_S = 5;

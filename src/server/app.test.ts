@@ -69,9 +69,10 @@ describe("server", () => {
     expect(pic.alerts.length).toBeGreaterThan(0);
     expect(pic.alerts.every((a) => a.issuer === "JPN")).toBe(true);
     expect(pic.truth).toEqual([]);
-    // Its own tracks carry the flight phase its node judged (30 s after burnout: midcourse).
+    // Its own tracks carry the flight phase its node judged: 30 s after burnout, "unknown" — JPN's
+    // radars last saw the missile 2 s before burnout, and its track's boost filter still has thrust.
     expect(pic.tracks.length).toBeGreaterThan(0);
-    expect(pic.tracks.map((t) => t.phase)).toContain("midcourse");
+    expect(pic.tracks.map((t) => t.phase)).toEqual(["unknown"]);
     const setup = (await get("/api/setup", jpn)).json();
     expect(setup.sensors.length).toBeGreaterThan(0);
     expect(setup.sensors.every((s: { nation: string }) => s.nation === "JPN")).toBe(true);
