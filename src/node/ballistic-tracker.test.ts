@@ -5,9 +5,9 @@ import type { Detection } from "../sensors/detection.ts";
 import { Radar } from "../sensors/radar.ts";
 import { nees } from "../tracking/metrics/nees.ts";
 import { planMissileFlight } from "../world/missile-flight.ts";
-import { aimArea, launchSite } from "../world/sites.ts";
 import { newTruthState } from "../world/truth.ts";
 import { createBallisticTracker, thrustEstimate } from "./ballistic-tracker.ts";
+import { sinpoMrbm } from "./test-node.ts";
 
 function testRadar(latDeg: number, lonDeg: number): Radar {
   return new Radar({
@@ -74,16 +74,7 @@ describe("ballistic tracker on a simulated SRBM", () => {
   it("estimates the booster's thrust: consistent in boost, and no thrust left soon after burnout", () => {
     // An MRBM from Sinpo watched from 200 km away, one radar scan every 2 s; seven seeds. Against it,
     // the same tracker without its boost model (the ballistic filter alone: mean NEES ≈ 20 here).
-    const site = launchSite("Sinpo");
-    const aim = aimArea("japan-eez-off-aomori");
-    const flight = planMissileFlight({
-      id: "M1",
-      missileClass: "MRBM",
-      launchSite: { lat: deg2rad(site.latDeg), lon: deg2rad(site.lonDeg) },
-      tLaunch: 0,
-      aim: { lat: deg2rad(aim.latDeg), lon: deg2rad(aim.lonDeg) },
-      trajectory: "minimum-energy",
-    });
+    const flight = sinpoMrbm();
     const radar = testRadar(38.2, 128.6);
     const s = newTruthState();
     const run = (seed: number, boost: boolean) => {

@@ -5,25 +5,12 @@
  * and the hold ends when the better-known track burns out.
  */
 import { expect, it } from "vitest";
-import { deg2rad } from "../core/geodesy.ts";
 import type { Alert } from "../warning/alert.ts";
-import { planMissileFlight } from "../world/missile-flight.ts";
-import { aimArea, launchSite } from "../world/sites.ts";
 import { newTruthState } from "../world/truth.ts";
 import type { NodeEvent } from "./node-events.ts";
-import { jpnNode, reportCovariance } from "./test-node.ts";
+import { jpnNode, reportCovariance, sinpoMrbm } from "./test-node.ts";
 
-/** An MRBM from Sinpo into Japan's EEZ off Aomori (as in pacific-dragon). */
-const site = launchSite("Sinpo");
-const aim = aimArea("japan-eez-off-aomori");
-const mrbm = planMissileFlight({
-  id: "MRBM-1",
-  missileClass: "MRBM",
-  launchSite: { lat: deg2rad(site.latDeg), lon: deg2rad(site.lonDeg) },
-  tLaunch: 0,
-  aim: { lat: deg2rad(aim.latDeg), lon: deg2rad(aim.lonDeg) },
-  trajectory: "minimum-energy",
-});
+const mrbm = sinpoMrbm();
 
 /**
  * Plays two KOR tracks for 60 s from 30 s after burnout: "split", the missile's true ballistic flight
