@@ -24,6 +24,19 @@ it("one impact prediction per group of objects flying together; stragglers and s
   expect(threatLeaders([])).toEqual([]);
 });
 
+it("a track known too poorly to tell it from a group's leader joins the group", () => {
+  // A new track on a fragment of the cloud: 20 km and 300 m/s off the leader, but known only to
+  // ±5 km and ±100 m/s per axis. Known well, the same offsets make it a leader of its own.
+  const rv = st(1, [6.0e6, 1.0e6, 3.0e6], [1000, 2000, 500]);
+  const young = st(9, [6.0e6 + 20_000, 1.0e6, 3.0e6], [1300, 2000, 500]);
+  expect(threatLeaders([rv, young]).map((s) => s.stn)).toEqual([1, 9]);
+  for (let i = 0; i < 3; i++) {
+    young.P[i * 7] = 5000 ** 2;
+    young.P[(i + 3) * 7] = 100 ** 2;
+  }
+  expect(threatLeaders([rv, young]).map((s) => s.stn)).toEqual([1]);
+});
+
 it("a younger leader flying beside an older one (a track split off near burnout) is shadowed by it", () => {
   const main = st(7, [6.0e6, 1.0e6, 3.0e6], [4000, 3000, 2000]);
   // Relayed track lagging the booster: 12 km behind, 400 m/s slower — its own leader, but the same missile.
