@@ -14,9 +14,10 @@ const mrbm = sinpoMrbm();
 
 /**
  * Plays two KOR tracks for 60 s from 30 s after burnout: "split", the missile's true ballistic flight
- * known to 2 km, and "booster", known to 200 m, 15 km ahead of it along the velocity, that accelerates
- * at 30 m/s² along the velocity for `burnS` seconds and coasts after. Returns JPN's events and the
- * split track's threat id.
+ * known to 2 km, and "booster", known to 200 m, 25 km ahead of it along the velocity (too far to be
+ * taken for the same flight, threat-leaders.ts, so the split track is a threat of its own), that
+ * accelerates at 30 m/s² along the velocity for `burnS` seconds and coasts after. Returns JPN's events
+ * and the split track's threat id.
  */
 async function play(burnS: number): Promise<{ events: NodeEvent[]; t0: number; split: string }> {
   const events: NodeEvent[] = [];
@@ -30,7 +31,7 @@ async function play(burnS: number): Promise<{ events: NodeEvent[]; t0: number; s
     const burning = Math.min(t - t0, burnS); // seconds of thrust so far
     for (let i = 0; i < 3; i++) {
       const u = s.vel[i] / v;
-      offset[i] = u * (15_000 + 0.5 * 30 * burning * burning + 30 * burnS * Math.max(0, t - t0 - burnS));
+      offset[i] = u * (25_000 + 0.5 * 30 * burning * burning + 30 * burnS * Math.max(0, t - t0 - burnS));
       offset[3 + i] = u * 30 * burning;
     }
     const split = Float64Array.from([...s.pos, ...s.vel]);
