@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseScenario } from "../scenario/load.ts";
 import { EventLog } from "../store/event-log.ts";
 import type { RecordedEvent } from "./exercise-run.ts";
 import { replayMetrics } from "./replay.ts";
@@ -104,4 +105,38 @@ describe("runner with faults", () => {
     expect(truth).toBeGreaterThan(140);
     expect(g).toBe(truth);
   });
+});
+
+describe("scoring alerts in a debris cloud", () => {
+  it("scores an alert against the missile within reach of its track, not the fragment nearest it", async () => {
+    // An MRBM into Japan's EEZ with 40 fragments released at warhead separation. JPN's tracks on the
+    // fragments fly with the warhead; their alerts warn, or falsely alarm, the people the warhead
+    // threatens. Scored against the object nearest each track when it first appeared (the rule
+    // before), every alert but one went to a fragment and none of them was scored: 0 false warnings.
+    const scenario = parseScenario(
+      `
+name: mrbm-debris
+description: one MRBM with debris toward Japan's EEZ
+epoch: 2022-06-05T00:00:00Z
+durationS: 600
+seed: 7
+nations: [KOR, USA, JPN]
+sharing: trilateral
+sensors:
+  - catalog: KOR-GREENPINE-NORTH-CHUNGCHEONG
+  - catalog: KOR-AEGIS-EAST-SEA-1
+  - catalog: JPN-FPS5-SADO
+  - catalog: JPN-FPS5-OMINATO
+launches:
+  - {id: M1, time: 10, site: Sinpo, class: MRBM, aim: japan-eez-off-aomori, trajectory: minimum-energy, debris: 40}
+`,
+      "mrbm-debris.yaml",
+    );
+    const r = await runVirtual(scenario, { predictionSamples: 50 });
+    const jpn = row(r, "JPN");
+    // The warning of the EEZ counts (119 s after launch), and so do the fragment tracks' alerts for
+    // land and territorial sea: false, since the warhead and its fragments fell in the EEZ (26 here).
+    expect(jpn.firstWarningS).not.toBeNull();
+    expect(jpn.falseWarnings).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -46,8 +46,6 @@ export const DEFAULT_POLICY_PATH = join(
 
 /** The bus's own default link: 20 ms fixed, no loss. Faults are applied on top of it. */
 const BASE_LATENCY_S = 0.02;
-/** Marks a system track that follows debris or an air mover, not a missile: its alerts are not scored. */
-const DEBRIS = "\u0000other";
 /** Distance within which a track is taken to be following a true object, m. */
 const MATCH_M = 20_000;
 /** GOSPA cut-off (m) and order, for each nation's picture against the truth. */
@@ -137,7 +135,6 @@ export class ExerciseRun {
   private readonly metrics: ThreatMetricsCollector;
   private readonly protectedAreas: ProtectedArea[];
   private readonly counts = { sent: 0, received: 0, rejected: 0 };
-  private readonly stnMatch = new Map<string, string | null>();
   private readonly observed = new Set<string>();
   private readonly listeners = new Set<RunListener>();
   private readonly stepTruth = new TruthSnapshot();
@@ -297,7 +294,7 @@ export class ExerciseRun {
       await node.step(t);
       for (const e of node.drainEvents()) {
         this.record(e.t, e.type, e.nation, e);
-        if (e.type === "alert") this.scoreAlert(e.nation, e.alert);
+        if (e.type === "alert") this.scoreAlert(node, e.alert, t);
       }
       const g = this.matchPicture(node, t, writeTruth);
       if (g) gospaValues[node.nation] = g;
@@ -582,10 +579,7 @@ export class ExerciseRun {
     }
     const estimates: Float64Array[] = [];
     for (const st of pic.systemTracks) {
-      const k = `${nation}:${st.stn}`;
       const m = this.matchTruth(st.x, st.t, t);
-      if ((this.stnMatch.get(k) ?? null) === null)
-        this.stnMatch.set(k, m === null ? null : this.missileIds.has(m) ? m : DEBRIS);
       if (m && this.missileIds.has(m) && st.contributors.some((c) => c.source !== nation)) {
         this.metrics.alliedTrack(nation, m, t);
         this.observe({ what: "allied-track", nation, threat: m, t });
@@ -612,19 +606,23 @@ export class ExerciseRun {
   }
 
   /**
-   * The id of the true object nearest to a track position (within MATCH_M), or null. The truth is
+   * The id of the true object nearest to a track position (within MATCH_M), or null; with
+   * `preferMissile`, the nearest missile when one is within MATCH_M, however near some debris is. The
+   * truth is
    * sampled once per step; it is moved back to the track's time along its velocity (the track's time
    * lags the step by at most a revisit, over which the curvature of the path is a few hundred metres).
    * Objects are searched in order of x (truthByX): only those whose x can come within MATCH_M of the
    * track's, given how far any object moves in x over the track's lag — a thousand objects against
    * hundreds of tracks per node and step would otherwise be all pairs.
    */
-  private matchTruth(x: ArrayLike<number>, tTrack: number, t: number): string | null {
+  private matchTruth(x: ArrayLike<number>, tTrack: number, t: number, preferMissile = false): string | null {
     const s = this.stepTruth;
     const dt = t - tTrack;
     const { order, xs, maxAbsVx } = this.truthByX();
     let best = -1;
     let bestD2 = MATCH_M * MATCH_M;
+    let missile = -1;
+    let missileD2 = MATCH_M * MATCH_M;
     const p = s.pos;
     const v = s.vel;
     const reach = MATCH_M + maxAbsVx * Math.abs(dt);
@@ -641,7 +639,16 @@ export class ExerciseRun {
         bestD2 = d2;
         best = i;
       }
+      if (
+        preferMissile &&
+        (d2 < missileD2 || (d2 === missileD2 && missile >= 0 && i < missile)) &&
+        this.missileIds.has(s.ids[i])
+      ) {
+        missileD2 = d2;
+        missile = i;
+      }
     }
+    if (missile >= 0) return s.ids[missile];
     return best < 0 ? null : s.ids[best];
   }
 
@@ -662,9 +669,17 @@ export class ExerciseRun {
     return this.truthIndex;
   }
 
-  private scoreAlert(nation: AllyCode, alert: Alert): void {
-    const match = this.stnMatch.get(`${nation}:${alert.threatId.slice(1)}`);
-    const threat = match === DEBRIS ? undefined : (match ?? null);
+  /**
+   * Scores an alert against the missile its system track follows when the alert is issued: the
+   * nearest missile within MATCH_M of the track; not scored when only debris or an air mover is that
+   * near; unmatched when nothing is. A warhead flies inside the cloud of fragments released with it:
+   * an alert from a track on a fragment warns (or falsely alarms) the people the warhead threatens.
+   */
+  private scoreAlert(node: NationalNode, alert: Alert, t: number): void {
+    const nation = node.nation;
+    const st = node.picture().systemTracks.find((s) => `T${s.stn}` === alert.threatId);
+    const match = st ? this.matchTruth(st.x, st.t, t, true) : null;
+    const threat = match === null ? null : this.missileIds.has(match) ? match : undefined;
     this.metrics.alert(nation, threat, alert);
     this.observe({
       what: "alert",
