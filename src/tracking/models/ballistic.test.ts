@@ -131,6 +131,10 @@ describe("ballistic process model", () => {
     const speed = (x: ArrayLike<number>) => Math.hypot(x[3], x[4], x[5]);
     expect(speed(burn) - speed(xb)).toBeCloseTo(200, 0);
     expect(burn[7]).toBe(50);
+    // Thrust only pushes: a negative estimate is propagated as none.
+    const braking = Float64Array.of(...x0.subarray(0, 7), -30);
+    boost.propagate(braking, 4, null);
+    expect(Array.from(braking)).toEqual(Array.from(coast));
   });
 
   it("has a transition Jacobian equal to finite differences with thrust (8-state, 10 s climbing at 40 km)", () => {

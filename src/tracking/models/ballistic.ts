@@ -7,7 +7,10 @@
  * Drag and β only in the 7- and 8-state models, thrust only in the 8-state one (a boost model: a
  * booster pushes along its velocity, give or take a small angle of attack, with an acceleration that
  * grows as it burns its propellant and jumps at staging — far more than white noise covers between
- * updates of a radar that revisits every 8–10 s).
+ * updates of a radar that revisits every 8–10 s). Thrust only pushes: a negative a_T is set to 0
+ * before each propagation, as β is held at its floor (left free, a boost filter on a reentering
+ * object took the drag its β had not yet caught for negative thrust, −30 to −60 m/s², and kept the
+ * IMM's weight; in the raid, false warnings 121 → 110 with the bound).
  *
  * Gravity (point mass + J2), the exponential atmosphere and the height used for it are the world
  * engineer's (src/world/flight-model.ts), so the tracker's model is the truth's model when there is no
@@ -244,6 +247,7 @@ export class BallisticModel {
       Phi.fill(0);
       for (let i = 0; i < n; i++) Phi[i * n + i] = 1;
     }
+    if (n === 8 && x[7] < 0) x[7] = 0; // thrust only pushes (header)
     if (!(dt > 0)) return;
     const steps = Math.max(1, Math.ceil(dt / this.maxStepS - 1e-9));
     const h = dt / steps;
