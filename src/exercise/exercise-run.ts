@@ -677,7 +677,8 @@ export class ExerciseRun {
    */
   private scoreAlert(node: NationalNode, alert: Alert, t: number): void {
     const nation = node.nation;
-    const st = node.picture().systemTracks.find((s) => `T${s.stn}` === alert.threatId);
+    const stn = Number(alert.threatId.slice(1)); // threat ids are "T" + the system track number
+    const st = node.picture().systemTracks.find((s) => s.stn === stn);
     const match = st ? this.matchTruth(st.x, st.t, t, true) : null;
     const threat = match === null ? null : this.missileIds.has(match) ? match : undefined;
     this.metrics.alert(nation, threat, alert);

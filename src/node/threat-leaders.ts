@@ -29,8 +29,8 @@ export function threatLeaders(picture: readonly SystemTrack[]): SystemTrack[] {
  * alerts for 101 of them (16 for land, where nothing fell), 68 with it (9 for land).
  */
 function sameFlight(a: SystemTrack, b: SystemTrack): boolean {
-  const sp = Math.sqrt((a.P[0] + a.P[7] + a.P[14] + b.P[0] + b.P[7] + b.P[14]) / 3);
-  const sv = Math.sqrt((a.P[21] + a.P[28] + a.P[35] + b.P[21] + b.P[28] + b.P[35]) / 3);
+  const sp = Math.sqrt((positionTrace(a) + positionTrace(b)) / 3);
+  const sv = Math.sqrt((velocityTrace(a) + velocityTrace(b)) / 3);
   return within(a.x, b.x, GROUP_DISTANCE_M + 3 * sp, GROUP_SPEED_MPS + 3 * sv);
 }
 
@@ -73,6 +73,8 @@ export function shadowingLeader(
 
 /** Position variance (trace of the position block), m². */
 const positionTrace = (s: SystemTrack) => s.P[0] + s.P[7] + s.P[14];
+/** Velocity variance (trace of the velocity block), m²/s². */
+const velocityTrace = (s: SystemTrack) => s.P[21] + s.P[28] + s.P[35];
 
 /** The better-known of two tracks: smaller position variance, then the older (lower stn). */
 function better(a: SystemTrack, b: SystemTrack): boolean {
