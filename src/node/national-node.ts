@@ -49,6 +49,7 @@ import { clearOfAreas } from "./impact-relevance.ts";
 import type { NodeEvent, NodeEventSink } from "./node-events.ts";
 import { PoweredFlightDetector } from "./powered-flight.ts";
 import { shadowingLeader, threatLeaders } from "./threat-leaders.ts";
+import { isFirm } from "./track-firmness.ts";
 import { messageState, phaseOf, trackMessage } from "./track-messages.ts";
 
 export interface NationalNodeOptions {
@@ -138,6 +139,8 @@ export class NationalNode {
   private subscription?: InboxSubscription;
   private readonly label: SecurityLabel;
   private readonly shareIntervalS: number;
+  /** Track numbers of the own tracks that are firm at this step (track-firmness.ts). */
+  private firmOwn = new Set<string>();
   private readonly warnIntervalS: number;
   private readonly clearIntervalS: number;
   private nextShareT = Number.NEGATIVE_INFINITY;
@@ -243,6 +246,7 @@ export class NationalNode {
     this.tracker.advanceTo(t);
     this.announceLaunches(t);
     const own = this.tracker.confirmedTracks();
+    this.firmOwn = new Set(own.filter(isFirm).map((tr) => this.trackNumber(tr)));
     for (const tr of own) {
       const f = tr.filter;
       let judged = this.ownPhase.get(tr.id);
@@ -262,7 +266,10 @@ export class NationalNode {
     }
     if (t >= this.nextShareT) {
       this.nextShareT = t + this.shareIntervalS;
-      this.sendAll(own.map((tr) => ({ kind: "BallisticTrack", payload: this.trackPayload(tr) })));
+      // Allies get the tracks this node stands behind (track-firmness.ts).
+      this.sendAll(
+        own.filter(isFirm).map((tr) => ({ kind: "BallisticTrack", payload: this.trackPayload(tr) })),
+      );
     }
     const picture = this.fusion.fuse(t);
     this.lastPicture = picture;
@@ -352,6 +359,8 @@ export class NationalNode {
     const t = this.opts.clock();
     this.emit({ type: "track.deleted", nation: this.nation, t, trackNumber, reason });
     this.fusion.drop(this.nation, trackNumber);
+    // Allies are told of the drop only if they were sent the track (only firm tracks are shared).
+    if (!this.updateSeq.delete(track.id)) return;
     const drop: TrackManagement = { action: "drop", trackNumber, origin: this.nation, time: t, reason };
     this.send("TrackManagement", drop);
   }
@@ -559,7 +568,11 @@ export class NationalNode {
     // 3 false warnings in pacific-dragon.
     const powered = th.detector.add(st.t, st.x) || st.phase === "boost";
     const threatId = `T${st.stn}`;
-    if (powered || t < th.nextPredictionT || this.alerts.isFinished(threatId)) return;
+    // Predicted only from a firm track (track-firmness.ts): an own one that is firm now, or an ally's
+    // (allies share only their firm tracks). A threat whose tracks are not firm keeps its last
+    // prediction and its alerts until a firm track takes it up again or it ends.
+    const firm = st.contributors.some((c) => c.source !== this.nation || this.firmOwn.has(c.trackNumber));
+    if (powered || !firm || t < th.nextPredictionT || this.alerts.isFinished(threatId)) return;
     th.nextPredictionT = t + this.warnIntervalS;
     const pred = predictImpact(st.x, st.P, st.t, {
       rng: this.opts.rng.fork(`predict:${st.stn}:${Math.round(t * 1000)}`),
