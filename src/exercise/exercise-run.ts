@@ -31,12 +31,18 @@ import { gospa } from "../tracking/metrics/gospa.ts";
 import type { Alert } from "../warning/alert.ts";
 import { MaritimeZones } from "../warning/maritime-zones.ts";
 import type { ProtectedArea } from "../warning/threat-areas.ts";
-import { releaseDebris } from "../world/debris.ts";
+import { BallisticFragment, releaseDebris } from "../world/debris.ts";
 import { planMissileFlight } from "../world/missile-flight.ts";
 import type { AllyCode } from "../world/nation.ts";
 import type { Mover } from "../world/truth.ts";
 import { describeInject, parseInjects, type RunnerInject } from "./injects.ts";
-import type { MetricObservation, RunEndPayload, RunStartPayload, TruthObject } from "./log-kinds.ts";
+import type {
+  FallenObject,
+  MetricObservation,
+  RunEndPayload,
+  RunStartPayload,
+  TruthObject,
+} from "./log-kinds.ts";
 import { SensorField } from "./sensor-field.ts";
 import { type ThreatMetrics, ThreatMetricsCollector, type ThreatTruth } from "./threat-metrics.ts";
 
@@ -681,7 +687,9 @@ export class ExerciseRun {
     const st = node.picture().systemTracks.find((s) => s.stn === stn);
     const match = st ? this.matchTruth(st.x, st.t, t, true) : null;
     const threat = match === null ? null : this.missileIds.has(match) ? match : undefined;
-    this.metrics.alert(nation, threat, alert);
+    const followed = st && threat ? this.matchTruth(st.x, st.t, t) : null;
+    const fallen = followed !== null && followed !== threat ? this.fallenObject(followed) : undefined;
+    this.metrics.alert(nation, threat, alert, fallen);
     this.observe({
       what: "alert",
       nation,
@@ -690,7 +698,25 @@ export class ExerciseRun {
       version: alert.version,
       threat: threat ?? null,
       debris: threat === undefined,
+      ...(fallen ? { fallen } : {}),
     });
+  }
+
+  private readonly fallen = new Map<string, FallenObject | undefined>();
+
+  /** Where a spent stage or fragment came down (undefined: not one, or still up at its last time). */
+  private fallenObject(id: string): FallenObject | undefined {
+    if (this.fallen.has(id)) return this.fallen.get(id);
+    const mover = this.movers.find((m) => m.id === id);
+    const p = mover instanceof BallisticFragment ? mover.fallPoint() : null;
+    let out: FallenObject | undefined;
+    if (p) {
+      const g = ecefToGeodetic(p[0], p[1], p[2]);
+      const impact = { lat: g.lat, lon: g.lon };
+      out = { id, impact, impactFix: MaritimeZones.get().classify(g.lat, g.lon) };
+    }
+    this.fallen.set(id, out);
+    return out;
   }
 
   private truthObjects(): TruthObject[] {

@@ -69,4 +69,15 @@ export type MetricObservation =
       readonly threat: string | null;
       /** The track followed debris or an air mover: the alert is not scored. */
       readonly debris: boolean;
+      /**
+       * The object the track followed, when that is a spent stage or a fragment that came down (not
+       * the missile itself): where it fell. An alert for the area it fell in was right.
+       */
+      readonly fallen?: FallenObject;
     };
+
+export interface FallenObject {
+  readonly id: string;
+  readonly impact: ThreatTruth["impact"];
+  readonly impactFix: ThreatTruth["impactFix"];
+}

@@ -65,7 +65,7 @@ export async function replayMetrics(log: EventLog, runId: string): Promise<Exerc
             throw new UserError(
               `event ${e.seq}: metric for alert ${o.alertId} v${o.version} that the log does not hold`,
             );
-          c.alert(o.nation as AllyCode, o.debris ? undefined : o.threat, a);
+          c.alert(o.nation as AllyCode, o.debris ? undefined : o.threat, a, o.fallen);
         } else if (o.what === "detection") c.detection(o.nation, o.threat, o.t);
         else if (o.what === "own-track") c.ownTrack(o.nation, o.threat, o.t);
         else c.alliedTrack(o.nation, o.threat, o.t);

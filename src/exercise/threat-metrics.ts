@@ -12,6 +12,7 @@ import type { Alert } from "../warning/alert.ts";
 import type { ZoneFix } from "../warning/maritime-zones.ts";
 import { insidePolygon, type ProtectedArea } from "../warning/threat-areas.ts";
 import type { AllyCode } from "../world/nation.ts";
+import type { FallenObject } from "./log-kinds.ts";
 
 export interface ThreatTruth {
   readonly id: string;
@@ -86,8 +87,11 @@ export class ThreatMetricsCollector {
     if (a && a.firstAlliedTrack === null) a.firstAlliedTrack = t;
   }
 
-  /** An issued alert; `threat` is the missile its track was matched to (null: none, debris: undefined). */
-  alert(nation: AllyCode, threat: string | null | undefined, alert: Alert): void {
+  /**
+   * An issued alert; `threat` is the missile its track was matched to (null: none, debris: undefined);
+   * `fallen`, the spent stage or fragment the track followed, where that came down.
+   */
+  alert(nation: AllyCode, threat: string | null | undefined, alert: Alert, fallen?: FallenObject): void {
     if (alert.state !== "issued") return;
     if (threat === undefined) return;
     if (threat === null) {
@@ -97,7 +101,10 @@ export class ThreatMetricsCollector {
     const a = this.get(nation, threat);
     const truth = this.threats.find((x) => x.id === threat);
     if (!a || !truth) return;
-    if (!this.areaHolds(alert, truth)) a.falseWarnings++;
+    // Right for the missile, or for the stage or fragment its track followed: people under a falling
+    // stage were warned of what fell on them (the raid's R29 fragments came down on Gangwon's coast
+    // while the warhead fell 59 km out at sea).
+    if (!this.areaHolds(alert, truth) && !(fallen && this.areaHolds(alert, fallen))) a.falseWarnings++;
     else if (a.firstWarning === null && alert.t <= truth.tImpact) a.firstWarning = alert;
   }
 
@@ -107,7 +114,7 @@ export class ThreatMetricsCollector {
    * nation: an EEZ alert for a missile that hit the coast was not a false alarm, a land alert for a
    * missile that fell in the EEZ was (people took shelter for nothing).
    */
-  private areaHolds(alert: Alert, truth: ThreatTruth): boolean {
+  private areaHolds(alert: Alert, truth: Pick<ThreatTruth, "impact" | "impactFix">): boolean {
     const area = alert.area;
     if (area.kind === "protected") {
       const p = this.protectedAreas.find((x) => x.id === area.id);

@@ -29,6 +29,8 @@ describe("debris", () => {
       expect(p.impacted).toBe(true);
       expect(p.sample(p.tEnd, a)).toBe(true);
       expect(Math.abs(ecefToGeodetic(a.pos[0], a.pos[1], a.pos[2]).h)).toBeLessThan(1);
+      const fell = p.fallPoint();
+      for (let k = 0; k < 3; k++) expect(fell?.[k]).toBeCloseTo(a.pos[k], 3);
       expect(a.phase).toBe("reentry");
       expect(a.burning).toBe(false);
     }

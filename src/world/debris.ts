@@ -71,6 +71,13 @@ export class BallisticFragment implements Mover {
     this.tEnd = spec.tRelease + res.tEnd;
   }
 
+  /** Where the fragment came down (ECEF, m), or null if it was still up after MAX_FALL_S. */
+  fallPoint(): Float64Array | null {
+    if (!this.impacted) return null;
+    const pos = new Float64Array(3);
+    return this.trajectory.interpolate(this.trajectory.tEnd, pos) ? pos : null;
+  }
+
   sample(t: number, out: TruthState): boolean {
     if (!this.trajectory.interpolate(t - this.tStart, out.pos, out.vel)) return false;
     const p = out.pos;
