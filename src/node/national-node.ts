@@ -246,7 +246,8 @@ export class NationalNode {
     this.tracker.advanceTo(t);
     this.announceLaunches(t);
     const own = this.tracker.confirmedTracks();
-    this.firmOwn = new Set(own.filter(isFirm).map((tr) => this.trackNumber(tr)));
+    const firm = own.filter(isFirm);
+    this.firmOwn = new Set(firm.map((tr) => this.trackNumber(tr)));
     for (const tr of own) {
       const f = tr.filter;
       let judged = this.ownPhase.get(tr.id);
@@ -267,9 +268,7 @@ export class NationalNode {
     if (t >= this.nextShareT) {
       this.nextShareT = t + this.shareIntervalS;
       // Allies get the tracks this node stands behind (track-firmness.ts).
-      this.sendAll(
-        own.filter(isFirm).map((tr) => ({ kind: "BallisticTrack", payload: this.trackPayload(tr) })),
-      );
+      this.sendAll(firm.map((tr) => ({ kind: "BallisticTrack", payload: this.trackPayload(tr) })));
     }
     const picture = this.fusion.fuse(t);
     this.lastPicture = picture;
