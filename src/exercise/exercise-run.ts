@@ -611,17 +611,26 @@ export class ExerciseRun {
     return d;
   }
 
+  /** The id of the true object nearest to a track position (within MATCH_M), or null (scanTruth). */
+  private matchTruth(x: ArrayLike<number>, tTrack: number, t: number): string | null {
+    return this.scanTruth(x, tTrack, t, false).nearest;
+  }
+
+  private readonly scan: { nearest: string | null; missile: string | null } = {
+    nearest: null,
+    missile: null,
+  };
+
   /**
-   * The id of the true object nearest to a track position (within MATCH_M), or null; with
-   * `preferMissile`, the nearest missile when one is within MATCH_M, however near some debris is. The
-   * truth is
-   * sampled once per step; it is moved back to the track's time along its velocity (the track's time
-   * lags the step by at most a revisit, over which the curvature of the path is a few hundred metres).
-   * Objects are searched in order of x (truthByX): only those whose x can come within MATCH_M of the
-   * track's, given how far any object moves in x over the track's lag — a thousand objects against
-   * hundreds of tracks per node and step would otherwise be all pairs.
+   * The true objects near a track position: the nearest within MATCH_M, and with `missiles` the
+   * nearest missile within MATCH_M, however near some debris is (null: none). The truth is sampled
+   * once per step; it is moved back to the track's time along its velocity (the track's time lags the
+   * step by at most a revisit, over which the curvature of the path is a few hundred metres). Objects
+   * are searched in order of x (truthByX): only those whose x can come within MATCH_M of the track's,
+   * given how far any object moves in x over the track's lag — a thousand objects against hundreds of
+   * tracks per node and step would otherwise be all pairs. Returns one object, reused by every call.
    */
-  private matchTruth(x: ArrayLike<number>, tTrack: number, t: number, preferMissile = false): string | null {
+  private scanTruth(x: ArrayLike<number>, tTrack: number, t: number, missiles: boolean) {
     const s = this.stepTruth;
     const dt = t - tTrack;
     const { order, xs, maxAbsVx } = this.truthByX();
@@ -646,7 +655,7 @@ export class ExerciseRun {
         best = i;
       }
       if (
-        preferMissile &&
+        missiles &&
         (d2 < missileD2 || (d2 === missileD2 && missile >= 0 && i < missile)) &&
         this.missileIds.has(s.ids[i])
       ) {
@@ -654,8 +663,9 @@ export class ExerciseRun {
         missile = i;
       }
     }
-    if (missile >= 0) return s.ids[missile];
-    return best < 0 ? null : s.ids[best];
+    this.scan.nearest = best < 0 ? null : s.ids[best];
+    this.scan.missile = missile < 0 ? null : s.ids[missile];
+    return this.scan;
   }
 
   private truthIndex: { t: number; order: Int32Array; xs: Float64Array; maxAbsVx: number } | null = null;
@@ -685,10 +695,11 @@ export class ExerciseRun {
     const nation = node.nation;
     const stn = Number(alert.threatId.slice(1)); // threat ids are "T" + the system track number
     const st = node.picture().systemTracks.find((s) => s.stn === stn);
-    const match = st ? this.matchTruth(st.x, st.t, t, true) : null;
-    const threat = match === null ? null : this.missileIds.has(match) ? match : undefined;
-    const followed = st && threat ? this.matchTruth(st.x, st.t, t) : null;
-    const fallen = followed !== null && followed !== threat ? this.fallenObject(followed) : undefined;
+    const near = st ? this.scanTruth(st.x, st.t, t, true) : null;
+    const nearest = near?.nearest ?? null;
+    const threat = near?.missile ?? (nearest === null ? null : undefined);
+    // The stage or fragment the track follows, when it is not the missile itself.
+    const fallen = threat && nearest && nearest !== threat ? this.fallenObject(nearest) : undefined;
     this.metrics.alert(nation, threat, alert, fallen);
     this.observe({
       what: "alert",
