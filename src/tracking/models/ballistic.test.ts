@@ -60,6 +60,28 @@ describe("ballistic process model", () => {
     expect(x[6]).toBe(3000);
   });
 
+  it("stays stable in stiff drag: a light fragment near the ground, in the default 2-s steps", () => {
+    // β 50 kg/m² at 2 km, 300 m/s down: drag's rate ρ|v|/β ≈ 6 /s, beyond RK4's stable 2.8 / 2 s.
+    const r = ecefDeg(40.9, 138.7, 2e3);
+    const rn = Math.hypot(r[0], r[1], r[2]);
+    const x0 = Float64Array.of(...r, ...r.map((c) => (-300 * c) / rn), 50);
+    const ref = integrateFlight(new BallisticDynamics(EARTH_WGS84, 50), 0, x0.subarray(0, 6), {
+      tMax: 4,
+      rtol: 1e-10,
+      atol: 1e-6,
+      record: false,
+    });
+    const model = new BallisticModel({ drag: true, qAccel: 0 });
+    const x = Float64Array.from(x0);
+    const Phi = new Float64Array(49);
+    model.propagate(x, 4, Phi);
+    // It has slowed to its terminal speed (≈ 28 m/s here) as the truth has, within a metre.
+    for (let i = 0; i < 3; i++) expect(Math.abs(x[i] - ref.endState[i])).toBeLessThan(1);
+    for (let i = 3; i < 6; i++) expect(Math.abs(x[i] - ref.endState[i])).toBeLessThan(0.5);
+    expect(Math.hypot(x[3], x[4], x[5])).toBeLessThan(40);
+    for (const v of Phi) expect(Math.abs(v)).toBeLessThan(10);
+  });
+
   it("has a transition Jacobian equal to finite differences of the propagation (6-state, 30 s)", () => {
     const model = new BallisticModel({ drag: false, qAccel: 0 });
     const x0 = loftedState();

@@ -17,7 +17,7 @@
  * process noise. Because ECEF co-rotates with the atmosphere, drag acts on the ECEF velocity directly.
  *
  * Propagation: classical RK4 on the state together with the variational equation Φ̇ = A(x)Φ, with
- * substeps of at most `maxStepS`, so the transition Jacobian Φ = ∂x(t+dt)/∂x(t) is the derivative of
+ * substeps of at most `maxStepS` (shorter where drag is stiff: see propagate), so the transition Jacobian Φ = ∂x(t+dt)/∂x(t) is the derivative of
  * the same discrete map the state follows (to RK4 accuracy). A(x) = ∂f/∂x is analytic (drag,
  * including the density gradient through the height above the ellipsoid) except the gravity gradient,
  * which is a central difference of the gravity function (10 m steps: truncation and round-off both far
@@ -59,6 +59,9 @@ const GRAVITY_FD_STEP = 10;
  * starts with zero velocity, and a direction from a few m/s of noise means nothing.
  */
 const THRUST_MIN_SPEED = 100;
+
+/** Bound on the pieces of one step (the stiffest air here, 8 km/s at the density floor, needs ≈ 440 in a 2-s step). */
+const MAX_PIECES = 1000;
 
 export class BallisticModel {
   readonly dim: 6 | 7 | 8;
@@ -242,7 +245,6 @@ export class BallisticModel {
    */
   propagate(x: Float64Array, dt: number, Phi: Float64Array | null): void {
     const n = this.dim;
-    const nn = n * n;
     if (Phi) {
       Phi.fill(0);
       for (let i = 0; i < n; i++) Phi[i * n + i] = 1;
@@ -251,43 +253,65 @@ export class BallisticModel {
     if (!(dt > 0)) return;
     const steps = Math.max(1, Math.ceil(dt / this.maxStepS - 1e-9));
     const h = dt / steps;
-    const { y, k, A, PhiStage, kPhi } = this;
     for (let s = 0; s < steps; s++) {
-      for (let stage = 0; stage < 4; stage++) {
-        const c = stage === 0 ? 0 : stage === 3 ? h : h / 2;
-        const kPrev = stage === 0 ? null : k[stage - 1];
-        for (let i = 0; i < n; i++) y[i] = kPrev ? x[i] + c * kPrev[i] : x[i];
-        this.derivative(y, k[stage]);
-        if (Phi) {
-          this.jacobian(y, A);
-          const kpPrev = stage === 0 ? null : kPhi[stage - 1];
-          for (let i = 0; i < nn; i++) PhiStage[i] = kpPrev ? Phi[i] + c * kpPrev[i] : Phi[i];
-          // kPhi = A·PhiStage, skipping A's zeros (most of it). A's rows 0–2 hold a single 1 (ṙ = v)
-          // and rows 6–7 (β̇ = 0, ȧ_T = 0) none: those rows are a copy and zeros, written as the
-          // general sum would leave them (0 + 1·x, and 0); rows 3–5 are summed in full.
-          const out = kPhi[stage];
-          for (let i = 0; i < 3; i++)
-            for (let j = 0; j < n; j++) out[i * n + j] = 0 + PhiStage[(i + 3) * n + j];
-          for (let i = 6; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = 0;
-          for (let i = 3; i < 6; i++) {
-            for (let j = 0; j < n; j++) {
-              let acc = 0;
-              for (let p = 0; p < n; p++) {
-                const a = A[i * n + p];
-                if (a !== 0) acc += a * PhiStage[p * n + j];
-              }
-              out[i * n + j] = acc;
+      // Drag is stiff low down: its rate ∂a/∂v ≈ ρ|v|/β reaches several per second for light debris
+      // near the ground (ρ 1.2 kg/m³, 300 m/s, β 50 kg/m²: 7 /s), and RK4 steps longer than about
+      // 2.8 / rate diverge (in an MRBM with 40 fragments, a fragment's track near its impact had its
+      // ballistic model thrown to 10¹⁵ m). Such steps are split so that each covers at most 1 / rate;
+      // above the dense air nothing changes.
+      const rate = this.dragRate(x);
+      const pieces = rate * h > 1 ? Math.min(Math.ceil(rate * h), MAX_PIECES) : 1;
+      for (let p = 0; p < pieces; p++) this.rk4Step(x, h / pieces, Phi);
+    }
+    if (n >= 7 && x[6] < BETA_FLOOR) x[6] = BETA_FLOOR;
+  }
+
+  /** ρ(h)|v|/β at x, 1/s: how fast drag changes the velocity (0 without drag or above the air). */
+  private dragRate(x: Float64Array): number {
+    if (this.dim < 7) return 0;
+    const hM = surfaceHeight(this.earth, x[0], x[1], x[2]);
+    if (!(hM < ATMOSPHERE.topM)) return 0;
+    return (airDensity(hM) * Math.hypot(x[3], x[4], x[5])) / Math.max(x[6], BETA_FLOOR);
+  }
+
+  /** One classical RK4 step of length h of the state and, when given, of Φ. */
+  private rk4Step(x: Float64Array, h: number, Phi: Float64Array | null): void {
+    const n = this.dim;
+    const nn = n * n;
+    const { y, k, A, PhiStage, kPhi } = this;
+    for (let stage = 0; stage < 4; stage++) {
+      const c = stage === 0 ? 0 : stage === 3 ? h : h / 2;
+      const kPrev = stage === 0 ? null : k[stage - 1];
+      for (let i = 0; i < n; i++) y[i] = kPrev ? x[i] + c * kPrev[i] : x[i];
+      this.derivative(y, k[stage]);
+      if (Phi) {
+        this.jacobian(y, A);
+        const kpPrev = stage === 0 ? null : kPhi[stage - 1];
+        for (let i = 0; i < nn; i++) PhiStage[i] = kpPrev ? Phi[i] + c * kpPrev[i] : Phi[i];
+        // kPhi = A·PhiStage, skipping A's zeros (most of it). A's rows 0–2 hold a single 1 (ṙ = v)
+        // and rows 6–7 (β̇ = 0, ȧ_T = 0) none: those rows are a copy and zeros, written as the
+        // general sum would leave them (0 + 1·x, and 0); rows 3–5 are summed in full.
+        const out = kPhi[stage];
+        for (let i = 0; i < 3; i++)
+          for (let j = 0; j < n; j++) out[i * n + j] = 0 + PhiStage[(i + 3) * n + j];
+        for (let i = 6; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = 0;
+        for (let i = 3; i < 6; i++) {
+          for (let j = 0; j < n; j++) {
+            let acc = 0;
+            for (let p = 0; p < n; p++) {
+              const a = A[i * n + p];
+              if (a !== 0) acc += a * PhiStage[p * n + j];
             }
+            out[i * n + j] = acc;
           }
         }
       }
-      for (let i = 0; i < n; i++) x[i] += (h / 6) * (k[0][i] + 2 * k[1][i] + 2 * k[2][i] + k[3][i]);
-      if (Phi) {
-        for (let i = 0; i < nn; i++)
-          Phi[i] += (h / 6) * (kPhi[0][i] + 2 * kPhi[1][i] + 2 * kPhi[2][i] + kPhi[3][i]);
-      }
     }
-    if (n >= 7 && x[6] < BETA_FLOOR) x[6] = BETA_FLOOR;
+    for (let i = 0; i < n; i++) x[i] += (h / 6) * (k[0][i] + 2 * k[1][i] + 2 * k[2][i] + k[3][i]);
+    if (Phi) {
+      for (let i = 0; i < nn; i++)
+        Phi[i] += (h / 6) * (kPhi[0][i] + 2 * kPhi[1][i] + 2 * kPhi[2][i] + kPhi[3][i]);
+    }
   }
 
   /** Discrete process noise Q(dt) (dim × dim) into out. */
