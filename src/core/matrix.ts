@@ -182,6 +182,13 @@ export function spdInverse(a: Mat, n: number, out: Mat, work?: Mat): boolean {
   return true;
 }
 
+/** In place: adds the k×k matrix c (k ≤ n) to the leading k×k block of the n×n matrix a. */
+export function addLeadingBlock(a: Mat, n: number, c: Mat, k: number): Mat {
+  if (k > n) throw new RangeError(`cannot add a ${k}×${k} block to a ${n}×${n} matrix`);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) a[i * n + j] += c[i * k + j];
+  return a;
+}
+
 /** In place: a = (a + aᵀ)/2 for a square n×n matrix; removes round-off asymmetry in covariances. */
 export function symmetrize(a: Mat, n: number): Mat {
   for (let i = 0; i < n; i++) {

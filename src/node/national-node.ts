@@ -32,6 +32,7 @@ import { DEFAULT_MAX_AGE_S, Receiver } from "../sharing/receiver.ts";
 import { DEFAULT_VALIDITY_S, Sender } from "../sharing/sender.ts";
 import type { InboundMessage, InboxSubscription, Transport } from "../sharing/transport.ts";
 import { IrLaunchDetector } from "../tracking/ir-launch-detection.ts";
+import { reportedCovariance } from "../tracking/track-filter.ts";
 import type { Track, TrackManager } from "../tracking/track-manager.ts";
 import type { Alert } from "../warning/alert.ts";
 import { AlertManager } from "../warning/alert-manager.ts";
@@ -261,7 +262,7 @@ export class NationalNode {
         trackNumber: this.trackNumber(tr),
         t: f.t,
         x: f.x.subarray(0, 6),
-        P: block6(f.P, f.dim),
+        P: block6(reportedCovariance(f), f.dim),
         phase: judged.phase,
       });
     }
@@ -383,7 +384,7 @@ export class NationalNode {
       updateSequence: seq,
       t: f.t,
       x: f.x,
-      P: f.P,
+      P: reportedCovariance(f),
       dim: f.dim,
       phase: this.ownPhase.get(tr.id)?.phase ?? "unknown",
       contributors,

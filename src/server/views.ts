@@ -10,6 +10,7 @@ import { ecefToGeodetic, enuMatrix } from "../core/geodesy.ts";
 import type { NodeEvent } from "../node/node-events.ts";
 import { Radar } from "../sensors/radar.ts";
 import type { Sensor } from "../sensors/sensor.ts";
+import { reportedCovariance } from "../tracking/track-filter.ts";
 import type { Alert } from "../warning/alert.ts";
 import type { ProtectedArea } from "../warning/threat-areas.ts";
 import type { Mover } from "../world/truth.ts";
@@ -77,7 +78,7 @@ export function ownTracks(nation: string, pic: NodePicture): WireTrack[] {
       `${nation}-${tr.id}`,
       tr.filter.t,
       tr.filter.x,
-      tr.filter.P,
+      reportedCovariance(tr.filter),
       tr.filter.dim,
       [nation],
       pic.trackPhases.get(tr.id)?.phase ?? "unknown",

@@ -33,6 +33,33 @@ export interface TrackFilter {
   readonly lastGateLogDetS?: number;
   /** Updates with a detection taken at the filter's current time (Joseph form or square root). */
   update(det: Detection): void;
+  /**
+   * Optional, with `inflate`: writes into out (length ≥ dim) the state an update with det would give,
+   * without changing the filter (called after predicting to the detection's time).
+   */
+  updatedState?(det: Detection, out: Float64Array): void;
+  /**
+   * Optional: adds a k × k covariance (row-major, positive semi-definite, k ≤ dim) to the leading
+   * block of the filter's ambiguity covariance — error its own update cannot see, such as which of
+   * several detections in its gate was really the track's. The ambiguity is carried through the
+   * dynamics and shrinks with later updates like any error in the estimate, but it stays out of P:
+   * gates keep the filter's own covariance, and consumers report P + ambiguity.
+   */
+  inflate?(C: Float64Array, k: number): void;
+  /** The ambiguity covariance (dim × dim), or null when there is none. */
+  readonly ambiguity?: Float64Array | null;
   /** Independent deep copy (used for retrodiction of late detections and for IMM mixing). */
   clone(): TrackFilter;
+}
+
+/**
+ * The covariance a track reports: its filter's own, plus the ambiguity of detections it may have
+ * taken from neighbouring objects (TrackFilter.inflate). A new array when there is ambiguity.
+ */
+export function reportedCovariance(f: TrackFilter): Float64Array {
+  const A = f.ambiguity;
+  if (!A) return f.P;
+  const out = Float64Array.from(f.P);
+  for (let i = 0; i < out.length; i++) out[i] += A[i];
+  return out;
 }

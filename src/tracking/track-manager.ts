@@ -24,6 +24,19 @@
  * - Detections left unassigned start tentative tracks through the injected filter factory (CV here;
  *   ballistic EKF or IMM from models/ later).
  *
+ * Ambiguity: a hard assignment is a guess when a gate holds several detections of about equal
+ * likelihood (a debris cloud whose spacing is the radar's cross-range error). Each track still takes
+ * its assigned detection; for filters that keep an ambiguity covariance (TrackFilter.inflate) it also
+ * takes the spread of the states its other gated detections would have given, Σ β_k (x_k − x)(x_k − x)ᵀ
+ * — the spread-of-innovations term of PDA, around the chosen update rather than the mean. β comes
+ * from Fitzgerald's "cheap JPDA": for track i and detection j with likelihood G_ij (exp(−cost/2)),
+ * β_ij ∝ G_ij / (Σ_j' G_ij' + Σ_i' G_i'j − G_ij), normalised over the track's gate, so a detection
+ * another track explains better weighs little. With one detection in the gate, or rivals far less
+ * likely, nothing is added. The ambiguity is reported with the track, never used for its gates:
+ * added to P it widened the gates, the wider gates took more rivals, and in the 50-missile raid
+ * tracks switched objects more and first warnings came up to 100 s later. Kept apart, it halved the
+ * share of track states with NEES above the 99.9 % point in a missile with 40 fragments (26 → 16 %).
+ *
  * Track life
  * - A track counts hits and misses only on frames of sensors that have already updated it (a sensor
  *   that never saw a track says nothing about it: it may be out of its coverage).
@@ -93,7 +106,12 @@ export interface TrackManagerStats {
   tracksDeleted: number;
   /** Detections that arrived after their frame's time had been processed (beyond the lag window). */
   tooLate: number;
+  /** Updates that added the spread of other likely detections in the gate to the ambiguity. */
+  ambiguousUpdates: number;
 }
+
+/** Alternatives less probable than this are left out of the spread (their share is negligible). */
+const MIN_ALTERNATIVE_BETA = 1e-3;
 
 /**
  * Exact, cheap pre-test for radar detections: the Mahalanobis distance of one innovation component
@@ -133,6 +151,7 @@ export class TrackManager {
     tracksConfirmed: 0,
     tracksDeleted: 0,
     tooLate: 0,
+    ambiguousUpdates: 0,
   };
   private readonly opts: Required<Omit<TrackManagerOptions, "onUpdate" | "onConfirm" | "onDelete">> &
     Pick<TrackManagerOptions, "onUpdate" | "onConfirm" | "onDelete">;
@@ -168,6 +187,15 @@ export class TrackManager {
   private pairNext: Int32Array = new Int32Array(0);
   private readonly solver = new AssignmentSolver();
   private radius = new Float64Array(0);
+  // Association probabilities: likelihood per pair, sums per track and detection, pairs chained by track.
+  private pairG = new Float64Array(256);
+  private trackG = new Float64Array(0);
+  private detG = new Float64Array(0);
+  private trackFirstPair: Int32Array = new Int32Array(0);
+  private nextPairOfTrack: Int32Array = new Int32Array(256);
+  private altX = new Float64Array(0);
+  private altBeta = new Float64Array(0);
+  private spread = new Float64Array(0);
 
   constructor(options: TrackManagerOptions) {
     const o = {
@@ -285,6 +313,7 @@ export class TrackManager {
     assigned.fill(-1, 0, nT);
     this.associate(true, nD, nT);
     this.associate(false, nD, nT);
+    this.likelihoodSums(nT, nD);
 
     // Updates, misses, life cycle.
     const o = this.opts;
@@ -295,7 +324,7 @@ export class TrackManager {
       let keep = true;
       if (j >= 0) {
         const det = dets[start + j];
-        tr.filter.update(det);
+        this.updateWithAmbiguity(tr.filter, i, dets, start, j);
         tr.hits++;
         tr.frames++;
         tr.consecutiveMisses = 0;
@@ -435,6 +464,93 @@ export class TrackManager {
     this.pairDet[this.nPairs] = j;
     this.pairCost[this.nPairs] = cost;
     this.nPairs++;
+  }
+
+  /**
+   * Likelihood G = exp(−cost/2) of every gated pair (relative to the frame's best, so nothing
+   * underflows that matters), its sums per track and per detection, and each track's pairs chained.
+   */
+  private likelihoodSums(nT: number, nD: number): void {
+    const nP = this.nPairs;
+    if (this.pairG.length < nP) {
+      this.pairG = new Float64Array(this.pairCost.length);
+      this.nextPairOfTrack = new Int32Array(this.pairCost.length);
+    }
+    if (this.trackG.length < nT) {
+      this.trackG = new Float64Array(Math.max(nT, 2 * this.trackG.length));
+      this.trackFirstPair = new Int32Array(this.trackG.length);
+    }
+    if (this.detG.length < nD) this.detG = new Float64Array(Math.max(nD, 2 * this.detG.length));
+    this.trackG.fill(0, 0, nT);
+    this.detG.fill(0, 0, nD);
+    this.trackFirstPair.fill(-1, 0, nT);
+    let c0 = Number.POSITIVE_INFINITY;
+    for (let p = 0; p < nP; p++) if (this.pairCost[p] < c0) c0 = this.pairCost[p];
+    for (let p = 0; p < nP; p++) {
+      const i = this.pairTrack[p];
+      const g = Math.exp(-0.5 * (this.pairCost[p] - c0));
+      this.pairG[p] = g;
+      this.trackG[i] += g;
+      this.detG[this.pairDet[p]] += g;
+      this.nextPairOfTrack[p] = this.trackFirstPair[i];
+      this.trackFirstPair[i] = p;
+    }
+  }
+
+  /**
+   * Updates track i's filter with its assigned detection j and, when other detections shared its gate
+   * and the filter keeps an ambiguity, adds Σ β_k (x_k − x)(x_k − x)ᵀ over them to it (x_k the state
+   * an update with k would have given).
+   */
+  private updateWithAmbiguity(
+    f: TrackFilter,
+    i: number,
+    dets: readonly Detection[],
+    start: number,
+    j: number,
+  ): void {
+    const first = this.trackFirstPair[i];
+    if (!f.inflate || !f.updatedState || this.nextPairOfTrack[first] < 0) {
+      f.update(dets[start + j]);
+      return;
+    }
+    // Cheap-JPDA weights of the track's pairs, normalised over its gate.
+    const weight = (p: number) => {
+      const g = this.pairG[p];
+      const denominator = this.trackG[i] + this.detG[this.pairDet[p]] - g;
+      return denominator > 0 ? g / denominator : 0;
+    };
+    let total = 0;
+    for (let p = first; p >= 0; p = this.nextPairOfTrack[p]) total += weight(p);
+    const k = f.dim;
+    let nAlt = 0;
+    if (total > 0) {
+      if (this.altX.length < this.nPairs * k) this.altX = new Float64Array(this.pairCost.length * k);
+      if (this.altBeta.length < this.nPairs) this.altBeta = new Float64Array(this.pairCost.length);
+      for (let p = first; p >= 0; p = this.nextPairOfTrack[p]) {
+        if (this.pairDet[p] === j) continue;
+        const beta = weight(p) / total;
+        if (!(beta >= MIN_ALTERNATIVE_BETA)) continue;
+        f.updatedState(dets[start + this.pairDet[p]], this.altX.subarray(nAlt * k, (nAlt + 1) * k));
+        this.altBeta[nAlt++] = beta;
+      }
+    }
+    f.update(dets[start + j]);
+    if (nAlt === 0) return;
+    if (this.spread.length < k * k) this.spread = new Float64Array(k * k);
+    const C = this.spread.subarray(0, k * k);
+    C.fill(0);
+    const x = f.x;
+    for (let a = 0; a < nAlt; a++) {
+      const beta = this.altBeta[a];
+      const o = a * k;
+      for (let r = 0; r < k; r++) {
+        const dr = beta * (this.altX[o + r] - x[r]);
+        for (let c = 0; c < k; c++) C[r * k + c] += dr * (this.altX[o + c] - x[c]);
+      }
+    }
+    f.inflate(C, k);
+    this.stats.ambiguousUpdates++;
   }
 
   private find(a: number): number {

@@ -9,6 +9,7 @@
  * Every buffer is allocated in the constructor; predict, gate and update allocate nothing.
  */
 import {
+  addLeadingBlock,
   cholesky,
   choleskySolve,
   josephUpdate,
@@ -53,6 +54,9 @@ export class BallisticEkf implements LikelihoodFilter {
   private time: number;
   /** NIS νᵀS⁻¹ν of the last update (NaN before the first). */
   lastNis = Number.NaN;
+  /** Ambiguity covariance (see TrackFilter.inflate), null until the first inflation. */
+  private amb: Float64Array | null = null;
+  private readonly ikh: Float64Array;
 
   private readonly Phi: Float64Array;
   private readonly Q: Float64Array;
@@ -84,6 +88,7 @@ export class BallisticEkf implements LikelihoodFilter {
     this.Phi = new Float64Array(n * n);
     this.Q = new Float64Array(n * n);
     this.tmp = new Float64Array(n * n);
+    this.ikh = new Float64Array(n * n);
     this.H = new Float64Array(MAX_M * n);
     this.PHt = new Float64Array(n * MAX_M);
     this.Kt = new Float64Array(MAX_M * n);
@@ -106,6 +111,12 @@ export class BallisticEkf implements LikelihoodFilter {
     this.model.processNoise(dt, this.Q);
     for (let i = 0; i < n * n; i++) this.P[i] += this.Q[i];
     symmetrize(this.P, n);
+    const A = this.amb;
+    if (A) {
+      matMul(this.Phi, A, n, n, n, this.tmp);
+      matMulABt(this.tmp, this.Phi, n, n, n, A);
+      symmetrize(A, n);
+    }
     this.time = t;
   }
 
@@ -151,27 +162,69 @@ export class BallisticEkf implements LikelihoodFilter {
   }
 
   update(det: Detection): void {
-    const n = this.dim;
     const m = this.innovate(det);
     if (m === 0) return;
     this.lastNis = this.nisOf(m);
-    // Kᵀ = S⁻¹ (P Hᵀ)ᵀ, solved column by column through L.
+    this.gain(m);
+    this.correct(m, this.x);
+    josephUpdate(this.P, this.K, this.H, det.R, this.dim, m, this.P, this.work);
+    const A = this.amb;
+    if (A) {
+      // An error already in the estimate is carried on as (I − KH)·e: A ← (I − KH) A (I − KH)ᵀ.
+      const n = this.dim;
+      const IKH = this.ikh;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          let s = i === j ? 1 : 0;
+          for (let q = 0; q < m; q++) s -= this.K[i * m + q] * this.H[q * n + j];
+          IKH[i * n + j] = s;
+        }
+      matMul(IKH, A, n, n, n, this.tmp);
+      matMulABt(this.tmp, IKH, n, n, n, A);
+      symmetrize(A, n);
+    }
+  }
+
+  updatedState(det: Detection, out: Float64Array): void {
+    out.set(this.x);
+    const m = this.innovate(det);
+    if (m === 0) return;
+    this.gain(m);
+    this.correct(m, out);
+  }
+
+  /** K = P Hᵀ S⁻¹ from the factor computed by `innovate` (Kᵀ solved column by column through L). */
+  private gain(m: number): void {
+    const n = this.dim;
     const Kt = this.Kt;
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) Kt[i * n + j] = this.PHt[j * m + i];
     choleskySolve(this.L, m, Kt, n, Kt);
     const K = this.K;
     for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) K[i * m + j] = Kt[j * n + i];
-    for (let i = 0; i < n; i++) {
+  }
+
+  /** x += K ν. */
+  private correct(m: number, x: Float64Array): void {
+    for (let i = 0; i < this.dim; i++) {
       let s = 0;
-      for (let j = 0; j < m; j++) s += K[i * m + j] * this.nu[j];
-      this.x[i] += s;
+      for (let j = 0; j < m; j++) s += this.K[i * m + j] * this.nu[j];
+      x[i] += s;
     }
-    josephUpdate(this.P, K, this.H, det.R, n, m, this.P, this.work);
+  }
+
+  inflate(C: Float64Array, k: number): void {
+    this.amb ??= new Float64Array(this.dim * this.dim);
+    addLeadingBlock(this.amb, this.dim, C, k);
+  }
+
+  get ambiguity(): Float64Array | null {
+    return this.amb;
   }
 
   clone(): BallisticEkf {
     const c = new BallisticEkf(this.model, this.time, this.x, this.P);
     c.lastNis = this.lastNis;
+    c.amb = this.amb ? Float64Array.from(this.amb) : null;
     return c;
   }
 }

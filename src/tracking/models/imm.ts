@@ -146,6 +146,8 @@ export class Imm implements TrackFilter {
   private readonly mixP: Float64Array[];
   private readonly cbar: Float64Array;
   private readonly logL: Float64Array;
+  private readonly muAlt: Float64Array;
+  private readonly xAlt: Float64Array[];
 
   constructor(
     readonly models: readonly TrackFilter[],
@@ -173,6 +175,8 @@ export class Imm implements TrackFilter {
     this.mixP = models.map((m) => new Float64Array(m.dim * m.dim));
     this.cbar = new Float64Array(r);
     this.logL = new Float64Array(r);
+    this.muAlt = new Float64Array(r);
+    this.xAlt = models.map((m) => new Float64Array(m.dim));
     this.combine();
   }
 
@@ -229,6 +233,59 @@ export class Imm implements TrackFilter {
     for (let j = 0; j < this.r; j++) this.mu[j] /= s;
     for (const m of this.models) m.update(det);
     this.combine();
+  }
+
+  /** Σ μ'_j x̂'_j: the combined state an update with det would give (μ' the updated probabilities). */
+  updatedState(det: Detection, out: Float64Array): void {
+    this.modelLogLikelihoods(det);
+    let max = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < this.r; j++) if (this.mu[j] > 0) max = Math.max(max, this.logL[j]);
+    if (max === Number.NEGATIVE_INFINITY) {
+      out.set(this.x);
+      return;
+    }
+    let s = 0;
+    for (let j = 0; j < this.r; j++) {
+      this.muAlt[j] = this.mu[j] > 0 ? this.mu[j] * Math.exp(this.logL[j] - max) : 0;
+      s += this.muAlt[j];
+    }
+    out.fill(0, 0, this.dim);
+    for (let j = 0; j < this.r; j++) {
+      if (this.muAlt[j] === 0) continue;
+      const m = this.models[j];
+      if (!m.updatedState) throw new RangeError("every IMM model must support updatedState");
+      const xj = this.xAlt[j];
+      m.updatedState(det, xj);
+      const w = this.muAlt[j] / s;
+      for (let k = 0; k < this.dim; k++) out[k] += w * xj[k];
+    }
+  }
+
+  /** Every model takes the ambiguity alike (on the components they share). */
+  inflate(C: Float64Array, k: number): void {
+    if (k > this.dim) throw new RangeError(`cannot inflate ${k} components of a ${this.dim}-state IMM`);
+    for (const m of this.models) {
+      if (!m.inflate) throw new RangeError("every IMM model must support inflate");
+      m.inflate(C, k);
+    }
+  }
+
+  /**
+   * Σ μ_j A_j over the common components. Each model carries its own through its dynamics; mixing
+   * leaves them alone (they describe which detection was taken, not which model fits).
+   */
+  get ambiguity(): Float64Array | null {
+    const d = this.dim;
+    let out: Float64Array | null = null;
+    for (let j = 0; j < this.r; j++) {
+      const A = this.models[j].ambiguity;
+      if (!A) continue;
+      out ??= new Float64Array(d * d);
+      const nj = this.models[j].dim;
+      const w = this.mu[j];
+      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) out[a * d + b] += w * A[a * nj + b];
+    }
+    return out;
   }
 
   clone(): Imm {

@@ -102,6 +102,20 @@ export class SettlingImm implements TrackFilter {
     this.imm = undefined;
   }
 
+  updatedState(det: Detection, out: Float64Array): void {
+    if (!this.active.updatedState) throw new RangeError("the active filter does not support updatedState");
+    this.active.updatedState(det, out);
+  }
+
+  inflate(C: Float64Array, k: number): void {
+    if (!this.active.inflate) throw new RangeError("the active filter does not support inflate");
+    this.active.inflate(C, k);
+  }
+
+  get ambiguity(): Float64Array | null {
+    return this.active.ambiguity ?? null;
+  }
+
   clone(): SettlingImm {
     const c = Object.create(SettlingImm.prototype) as SettlingImm;
     Object.assign(c, this);
