@@ -221,44 +221,45 @@ export class Imm implements TrackFilter {
   }
 
   update(det: Detection): void {
-    this.modelLogLikelihoods(det);
-    let max = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < this.r; j++) if (this.mu[j] > 0) max = Math.max(max, this.logL[j]);
-    if (max === Number.NEGATIVE_INFINITY) return; // no model can use it: nothing learnt
-    let s = 0;
-    for (let j = 0; j < this.r; j++) {
-      this.mu[j] = this.mu[j] > 0 ? this.mu[j] * Math.exp(this.logL[j] - max) : 0;
-      s += this.mu[j];
-    }
-    for (let j = 0; j < this.r; j++) this.mu[j] /= s;
+    if (!this.posteriorWeights(det, this.mu)) return; // no model can use it: nothing learnt
     for (const m of this.models) m.update(det);
     this.combine();
   }
 
   /** Σ μ'_j x̂'_j: the combined state an update with det would give (μ' the updated probabilities). */
   updatedState(det: Detection, out: Float64Array): void {
-    this.modelLogLikelihoods(det);
-    let max = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < this.r; j++) if (this.mu[j] > 0) max = Math.max(max, this.logL[j]);
-    if (max === Number.NEGATIVE_INFINITY) {
+    if (!this.posteriorWeights(det, this.muAlt)) {
       out.set(this.x);
       return;
     }
-    let s = 0;
-    for (let j = 0; j < this.r; j++) {
-      this.muAlt[j] = this.mu[j] > 0 ? this.mu[j] * Math.exp(this.logL[j] - max) : 0;
-      s += this.muAlt[j];
-    }
     out.fill(0, 0, this.dim);
     for (let j = 0; j < this.r; j++) {
-      if (this.muAlt[j] === 0) continue;
+      const w = this.muAlt[j];
+      if (w === 0) continue;
       const m = this.models[j];
       if (!m.updatedState) throw new RangeError("every IMM model must support updatedState");
       const xj = this.xAlt[j];
       m.updatedState(det, xj);
-      const w = this.muAlt[j] / s;
       for (let k = 0; k < this.dim; k++) out[k] += w * xj[k];
     }
+  }
+
+  /**
+   * The model probabilities after det, μ_j Λ_j normalised, into out (which may be this.mu); false,
+   * and out untouched, when no model can use the detection.
+   */
+  private posteriorWeights(det: Detection, out: Float64Array): boolean {
+    this.modelLogLikelihoods(det);
+    let max = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < this.r; j++) if (this.mu[j] > 0) max = Math.max(max, this.logL[j]);
+    if (max === Number.NEGATIVE_INFINITY) return false;
+    let s = 0;
+    for (let j = 0; j < this.r; j++) {
+      out[j] = this.mu[j] > 0 ? this.mu[j] * Math.exp(this.logL[j] - max) : 0;
+      s += out[j];
+    }
+    for (let j = 0; j < this.r; j++) out[j] /= s;
+    return true;
   }
 
   /** Every model takes the ambiguity alike (on the components they share). */
