@@ -231,7 +231,8 @@ export function josephWorkSize(n: number, m: number): number {
  * Joseph-form covariance update, out = (I−K·H)·P·(I−K·H)ᵀ + K·R·Kᵀ, with P (n×n), K (n×m), H (m×n),
  * R (m×m). Unlike P − K·H·P it stays symmetric positive semi-definite for any gain K, so round-off
  * or a sub-optimal gain cannot make the covariance indefinite. The result is symmetrised.
- * `work` needs `josephWorkSize(n, m)` = 2n² + nm entries. `out` may alias `P`.
+ * `work` needs `josephWorkSize(n, m)` = 2n² + nm entries; on return its first n² hold I − K·H, for a
+ * caller that carries another matrix through the same update. `out` may alias `P`.
  */
 export function josephUpdate(
   P: Mat,

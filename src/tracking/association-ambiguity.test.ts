@@ -27,6 +27,16 @@ function posDet(id: string, t: number, z: ArrayLike<number>, sigma: number): Det
   };
 }
 
+/** A 6×6 covariance with σ (m) on each position axis and σv (m/s) on each velocity axis. */
+function diagonal(sigma: number, sigmaV: number): Float64Array {
+  const P = new Float64Array(36);
+  for (let a = 0; a < 3; a++) {
+    P[a * 7] = sigma ** 2;
+    P[(a + 3) * 7] = sigmaV ** 2;
+  }
+  return P;
+}
+
 /** A cloud's common state: 300 km up over the East Sea, 3 km/s east and 1 km/s up. */
 function cloudCentre(): Float64Array {
   const r = ecefDeg(38, 131, 300e3);
@@ -41,12 +51,7 @@ function manager(): TrackManager {
   const v0 = cloudCentre().subarray(3);
   return new TrackManager({
     filterFactory: (d) => {
-      const P = new Float64Array(36);
-      for (let a = 0; a < 3; a++) {
-        P[a * 7] = d.R[a * 4];
-        P[(a + 3) * 7] = 50 ** 2;
-      }
-      return new BallisticEkf(model, d.t, Float64Array.of(...d.z, ...v0), P);
+      return new BallisticEkf(model, d.t, Float64Array.of(...d.z, ...v0), diagonal(Math.sqrt(d.R[0]), 50));
     },
   });
 }
@@ -91,11 +96,7 @@ describe("association ambiguity", () => {
     // Two filters whose states differ by a small δ see the same flight and detection; δ evolves
     // (to first order) exactly as the ambiguity δδᵀ given to one of them.
     const x0 = cloudCentre();
-    const P = new Float64Array(36);
-    for (let a = 0; a < 3; a++) {
-      P[a * 7] = 200 ** 2;
-      P[(a + 3) * 7] = 20 ** 2;
-    }
+    const P = diagonal(200, 20);
     const delta = [3, -2, 1, 0.2, 0.1, -0.3];
     const f = new BallisticEkf(model, 0, x0, P);
     const g = new BallisticEkf(
@@ -126,11 +127,7 @@ describe("association ambiguity", () => {
 
   it("the state an update would give equals a copy's update, for the EKF and the IMM", () => {
     const x0 = cloudCentre();
-    const P = new Float64Array(36);
-    for (let a = 0; a < 3; a++) {
-      P[a * 7] = 300 ** 2;
-      P[(a + 3) * 7] = 40 ** 2;
-    }
+    const P = diagonal(300, 40);
     const loose = new BallisticModel({ drag: false, qAccel: 2000 });
     const imm = new Imm([new BallisticEkf(model, 0, x0, P), new BallisticEkf(loose, 0, x0, P)], {
       mu0: [0.7, 0.3],

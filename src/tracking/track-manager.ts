@@ -515,13 +515,8 @@ export class TrackManager {
       return;
     }
     // Cheap-JPDA weights of the track's pairs, normalised over its gate.
-    const weight = (p: number) => {
-      const g = this.pairG[p];
-      const denominator = this.trackG[i] + this.detG[this.pairDet[p]] - g;
-      return denominator > 0 ? g / denominator : 0;
-    };
     let total = 0;
-    for (let p = first; p >= 0; p = this.nextPairOfTrack[p]) total += weight(p);
+    for (let p = first; p >= 0; p = this.nextPairOfTrack[p]) total += this.cheapJpdaWeight(i, p);
     const k = f.dim;
     let nAlt = 0;
     if (total > 0) {
@@ -529,7 +524,7 @@ export class TrackManager {
       if (this.altBeta.length < this.nPairs) this.altBeta = new Float64Array(this.pairCost.length);
       for (let p = first; p >= 0; p = this.nextPairOfTrack[p]) {
         if (this.pairDet[p] === j) continue;
-        const beta = weight(p) / total;
+        const beta = this.cheapJpdaWeight(i, p) / total;
         if (!(beta >= MIN_ALTERNATIVE_BETA)) continue;
         f.updatedState(dets[start + this.pairDet[p]], this.altX.subarray(nAlt * k, (nAlt + 1) * k));
         this.altBeta[nAlt++] = beta;
@@ -551,6 +546,13 @@ export class TrackManager {
     }
     f.inflate(C, k);
     this.stats.ambiguousUpdates++;
+  }
+
+  /** G_ij / (Σ_j' G_ij' + Σ_i' G_i'j − G_ij) for pair p of track i (unnormalised β). */
+  private cheapJpdaWeight(i: number, p: number): number {
+    const g = this.pairG[p];
+    const denominator = this.trackG[i] + this.detG[this.pairDet[p]] - g;
+    return denominator > 0 ? g / denominator : 0;
   }
 
   private find(a: number): number {

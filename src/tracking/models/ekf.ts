@@ -56,7 +56,6 @@ export class BallisticEkf implements LikelihoodFilter {
   lastNis = Number.NaN;
   /** Ambiguity covariance (see TrackFilter.inflate), null until the first inflation. */
   private amb: Float64Array | null = null;
-  private readonly ikh: Float64Array;
 
   private readonly Phi: Float64Array;
   private readonly Q: Float64Array;
@@ -88,7 +87,6 @@ export class BallisticEkf implements LikelihoodFilter {
     this.Phi = new Float64Array(n * n);
     this.Q = new Float64Array(n * n);
     this.tmp = new Float64Array(n * n);
-    this.ikh = new Float64Array(n * n);
     this.H = new Float64Array(MAX_M * n);
     this.PHt = new Float64Array(n * MAX_M);
     this.Kt = new Float64Array(MAX_M * n);
@@ -111,12 +109,7 @@ export class BallisticEkf implements LikelihoodFilter {
     this.model.processNoise(dt, this.Q);
     for (let i = 0; i < n * n; i++) this.P[i] += this.Q[i];
     symmetrize(this.P, n);
-    const A = this.amb;
-    if (A) {
-      matMul(this.Phi, A, n, n, n, this.tmp);
-      matMulABt(this.tmp, this.Phi, n, n, n, A);
-      symmetrize(A, n);
-    }
+    if (this.amb) this.carry(this.Phi, this.amb);
     this.time = t;
   }
 
@@ -168,21 +161,16 @@ export class BallisticEkf implements LikelihoodFilter {
     this.gain(m);
     this.correct(m, this.x);
     josephUpdate(this.P, this.K, this.H, det.R, this.dim, m, this.P, this.work);
-    const A = this.amb;
-    if (A) {
-      // An error already in the estimate is carried on as (I − KH)·e: A ← (I − KH) A (I − KH)ᵀ.
-      const n = this.dim;
-      const IKH = this.ikh;
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < n; j++) {
-          let s = i === j ? 1 : 0;
-          for (let q = 0; q < m; q++) s -= this.K[i * m + q] * this.H[q * n + j];
-          IKH[i * n + j] = s;
-        }
-      matMul(IKH, A, n, n, n, this.tmp);
-      matMulABt(this.tmp, IKH, n, n, n, A);
-      symmetrize(A, n);
-    }
+    // An error already in the estimate is carried on as (I − KH)·e; Joseph left I − KH in work.
+    if (this.amb) this.carry(this.work, this.amb);
+  }
+
+  /** A ← M A Mᵀ (M n×n, read from the start of its array): the ambiguity through a linear step. */
+  private carry(M: Float64Array, A: Float64Array): void {
+    const n = this.dim;
+    matMul(M, A, n, n, n, this.tmp);
+    matMulABt(this.tmp, M, n, n, n, A);
+    symmetrize(A, n);
   }
 
   updatedState(det: Detection, out: Float64Array): void {
