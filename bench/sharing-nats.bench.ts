@@ -201,6 +201,9 @@ async function measure(
     const fixed = sender.prepare("BallisticTrack", exampleTrack("KOR", "T0001", 0), label)[0];
     let fabricSeq = 0;
     const seq = () => (fabricOnly ? fabricSeq : sender.nextSequence);
+    // `fixed` took a sequence number of its own: the receiver counts acceptances, not sequences.
+    const firstSeq = seq();
+    const sentSoFar = () => seq() - firstSeq;
     /** Submits the next track update; resolves on its PubAck. Sequence i = message i (one destination). */
     const sendOne = (): Promise<unknown> => {
       const i = seq();
@@ -254,7 +257,7 @@ async function measure(
     const serverCpu0 = serverCpuUs(cluster);
     await saturate(saturatedMessages, IN_FLIGHT);
     const satTo = seq();
-    const sat = await usa.collect(satTo);
+    const sat = await usa.collect(sentSoFar());
     const senderCpu = process.cpuUsage(senderCpu0);
     const serverCpu = serverCpuUs(cluster) - serverCpu0;
     const satStats = stats();
@@ -287,7 +290,7 @@ async function measure(
     while (done < pacedCount && failed === undefined) await sleep(5);
     if (failed !== undefined) throw failed;
     const paceTo = seq();
-    const paced = await usa.collect(paceTo);
+    const paced = await usa.collect(sentSoFar());
     const paceStats = stats();
 
     const latencies = (times: number[], from: number, to: number) => {
