@@ -11,6 +11,18 @@
  * consumer (one per node, explicit acks) resumes where it stopped once the leaf is back, so the
  * backlog drains in stream order. Leaves run no JetStream at all.
  *
+ * Retention is by interest: a message stays until every node's durable consumer has acked it (or
+ * for at most 7 days), so the stream holds the backlog, not the history. With limits retention the
+ * stream kept every message for 7 days, bounded only by the hub's file-store limit (4 GiB: about
+ * 70 minutes of 1,000 messages of 1 KB a second), and the tail of publish → delivery latency was
+ * twice as long (p99 18–24 ms against 9–11 ms at 10,000 items/s in frames, ready bytes, 2 cores;
+ * the stalls come from the file store: they stay on tmpfs and go with memory storage). An
+ * interest stream drops, PubAck and all, whatever arrives while it has no consumer, so the inbox is
+ * created closed (capturing a subject no one publishes on) and opened only once a consumer exists:
+ * connect() makes the node's durable consumer first. Until a nation's first node has connected,
+ * publishers to it get no PubAck and retry, and nothing acknowledged is lost. A node id that never
+ * comes back holds its nation's messages for 7 days, as limits retention did.
+ *
  * Guarantees:
  * - publish() resolves only once the inbox stream has stored the message (PubAck). While the hub,
  *   the link or the destination's stream is unavailable it retries with capped exponential backoff
@@ -42,6 +54,7 @@
  */
 import {
   AckPolicy,
+  type Consumer,
   type ConsumerMessages,
   DeliverPolicy,
   type JetStreamClient,
@@ -338,7 +351,10 @@ export class NatsTransport implements Transport {
           timeout: opts.attemptTimeoutMs ?? 2000,
         });
         const js = jetstream(nc, { domain: HUB_JS_DOMAIN, timeout: opts.attemptTimeoutMs ?? 2000 });
+        // The node's durable consumer exists before its nation's inbox opens (see the header).
         await ensureInboxStream(jsm, opts.nation);
+        await ensureInboxConsumer(jsm, opts.nation, inboxConsumerConfig(opts));
+        await openInboxStream(jsm, opts.nation);
         return new NatsTransport(opts, nc, js, jsm);
       } catch (err) {
         if (Date.now() > deadline || isPermissionError(err)) {
@@ -606,39 +622,24 @@ export class NatsTransport implements Transport {
    */
   async subscribeInbox(handler: InboxHandler): Promise<InboxSubscription> {
     const stream = inboxStreamName(this.nation);
-    const durable = `node-${this.nodeId}`;
-    const config = {
-      durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(this.opts.ackWaitMs ?? 30_000),
-      max_ack_pending: this.opts.maxAckPending ?? 1000,
-      max_deliver: -1,
-    };
+    const config = inboxConsumerConfig(this.opts);
     // The hub may be briefly unreachable (restart, link coming up): retry like connect() does.
     const deadline = Date.now() + (this.opts.startTimeoutMs ?? 30_000);
     let delay = 50;
+    let consumer: Consumer;
     for (;;) {
       try {
-        try {
-          await this.jsm.consumers.add(stream, config);
-        } catch (err) {
-          // Exists with other settings (e.g. an older version): bring it up to date.
-          if (!errorChain(err).some((e) => /consumer.*(already exists|name already in use)/i.test(e.message)))
-            throw err;
-          await this.jsm.consumers.update(stream, durable, config);
-        }
+        consumer = await this.js.consumers.get(stream, config.durable_name);
         break;
       } catch (err) {
         if (this.closed || Date.now() > deadline || isPermissionError(err))
           throw new Error(
-            `NATS ${this.nation}/${this.nodeId}: cannot create inbox consumer ${durable}: ${(err as Error).message}`,
+            `NATS ${this.nation}/${this.nodeId}: cannot reach inbox consumer ${config.durable_name}: ${(err as Error).message}`,
           );
         await sleep(delay);
         delay = Math.min(delay * 2, this.opts.maxBackoffMs ?? 1000);
       }
     }
-    const consumer = await this.js.consumers.get(stream, durable);
     // Short pulls with frequent idle heartbeats: when the hub dies while this node's own leaf stays
     // up, the client sees no disconnect; two missed heartbeats (~2 s) make it re-issue its pull
     // after the hub is back, instead of waiting for a 30 s pull to expire.
@@ -902,28 +903,71 @@ function frameItemSubjectError(sub: ShareSubject, parsed: unknown): string | und
   return undefined;
 }
 
-/** Creates (or updates) a nation's inbox stream in its account on the hub. */
+/** What a closed inbox captures: a subject no one publishes on (see the header: interest retention). */
+export function closedInboxSubject(nation: NationCode): string {
+  return `allylink.inbox-closed.${nation}`;
+}
+
+/**
+ * Creates a nation's inbox stream in its account on the hub, closed, or brings an existing one's
+ * settings up to date without opening or closing it. A stream made by an older version keeps its
+ * limits retention (a stream's retention cannot change; delete it to move to interest).
+ */
 export async function ensureInboxStream(jsm: JetStreamManager, nation: NationCode): Promise<void> {
   const config = {
     name: inboxStreamName(nation),
-    subjects: [inboxFilter(nation)],
+    subjects: [closedInboxSubject(nation)],
     storage: StorageType.File,
-    retention: RetentionPolicy.Limits,
+    retention: RetentionPolicy.Interest,
     max_age: nanos(INBOX_MAX_AGE_MS),
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
     num_replicas: 1,
   };
   try {
-    const info = await jsm.streams.info(config.name);
-    const c = info.config;
-    if (
-      c.subjects?.join(",") !== config.subjects.join(",") ||
-      c.duplicate_window !== config.duplicate_window ||
-      c.max_age !== config.max_age
-    )
-      await jsm.streams.update(config.name, { ...c, ...config });
+    const c = (await jsm.streams.info(config.name)).config;
+    if (c.duplicate_window !== config.duplicate_window || c.max_age !== config.max_age)
+      await jsm.streams.update(config.name, {
+        ...c,
+        duplicate_window: config.duplicate_window,
+        max_age: config.max_age,
+      });
   } catch (err) {
     if (!errorChain(err).some((e) => /stream not found/i.test(e.message))) throw err;
     await jsm.streams.add(config);
   }
+}
+
+/** The durable inbox consumer of a node: one per node id, explicit acks, from the stream's start. */
+function inboxConsumerConfig(opts: NatsTransportOptions) {
+  return {
+    durable_name: `node-${opts.nodeId}`,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(opts.ackWaitMs ?? 30_000),
+    max_ack_pending: opts.maxAckPending ?? 1000,
+    max_deliver: -1,
+  };
+}
+
+/** Creates a node's durable inbox consumer, or brings an existing one (an older version's) up to date. */
+async function ensureInboxConsumer(
+  jsm: JetStreamManager,
+  nation: NationCode,
+  config: ReturnType<typeof inboxConsumerConfig>,
+): Promise<void> {
+  const stream = inboxStreamName(nation);
+  try {
+    await jsm.consumers.add(stream, config);
+  } catch (err) {
+    if (!errorChain(err).some((e) => /consumer.*(already exists|name already in use)/i.test(e.message)))
+      throw err;
+    await jsm.consumers.update(stream, config.durable_name, config);
+  }
+}
+
+/** Opens a nation's inbox (it captures `share.*.rel.<NATION>.*`); call once a consumer exists. */
+export async function openInboxStream(jsm: JetStreamManager, nation: NationCode): Promise<void> {
+  const c = (await jsm.streams.info(inboxStreamName(nation))).config;
+  const subjects = [inboxFilter(nation)];
+  if (c.subjects?.join(",") !== subjects.join(",")) await jsm.streams.update(c.name, { ...c, subjects });
 }
