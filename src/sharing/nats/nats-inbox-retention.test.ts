@@ -40,7 +40,9 @@ it("a message for a nation whose inbox exists but has no consumer waits for one,
   // consumer: closed. An open interest stream would PubAck this message and drop it.
   const jsm = await managerOf("JPN");
   await ensureInboxStream(jsm, "JPN");
-  expect((await jsm.streams.info(inboxStreamName("JPN"))).config.subjects).toEqual([closedInboxSubject("JPN")]);
+  expect((await jsm.streams.info(inboxStreamName("JPN"))).config.subjects).toEqual([
+    closedInboxSubject("JPN"),
+  ]);
 
   let acked = false;
   const published = kor
@@ -78,7 +80,9 @@ it("what every node has acked leaves the inbox; what one node has not acked stay
     m.ack();
   });
   for (let i = 0; i < 20; i++)
-    await kor.publish(shareSubject("KOR", "USA", "BallisticTrack"), body(`m${i}`), { msgId: `KOR.kor1.m${i}` });
+    await kor.publish(shareSubject("KOR", "USA", "BallisticTrack"), body(`m${i}`), {
+      msgId: `KOR.kor1.m${i}`,
+    });
   await waitFor(() => got1.length >= 20, 10_000, "20 messages at usa1");
   // usa2 has acked nothing: all 20 wait for it.
   await new Promise((r) => setTimeout(r, 300));

@@ -257,7 +257,6 @@ export class NatsTransport implements Transport {
   };
   private readonly nc: NatsConnection;
   private readonly js: JetStreamClient;
-  private readonly jsm: JetStreamManager;
   private readonly allowed?: ReadonlySet<string>;
   private readonly opts: NatsTransportOptions;
   private readonly acked = new Set<number>();
@@ -283,18 +282,12 @@ export class NatsTransport implements Transport {
   private readonly frameStates = new Map<number, Uint8Array>();
   private closed = false;
 
-  private constructor(
-    opts: NatsTransportOptions,
-    nc: NatsConnection,
-    js: JetStreamClient,
-    jsm: JetStreamManager,
-  ) {
+  private constructor(opts: NatsTransportOptions, nc: NatsConnection, js: JetStreamClient) {
     this.opts = opts;
     this.nation = opts.nation;
     this.nodeId = opts.nodeId;
     this.nc = nc;
     this.js = js;
-    this.jsm = jsm;
     this.framing = opts.framing ?? true;
     this.maxFrameItems = Math.max(1, Math.min(MAX_FRAME_ITEMS, opts.maxFrameItems ?? 256));
     this.maxFrameBytes = Math.max(
@@ -355,7 +348,7 @@ export class NatsTransport implements Transport {
         await ensureInboxStream(jsm, opts.nation);
         await ensureInboxConsumer(jsm, opts.nation, inboxConsumerConfig(opts));
         await openInboxStream(jsm, opts.nation);
-        return new NatsTransport(opts, nc, js, jsm);
+        return new NatsTransport(opts, nc, js);
       } catch (err) {
         if (Date.now() > deadline || isPermissionError(err)) {
           await nc.close().catch(() => {});
