@@ -117,7 +117,8 @@ describe("scoring alerts in a debris cloud", () => {
     // before), every alert but one went to a fragment and none of them was scored: 0 false warnings.
     // Scored against the warhead, the fragment tracks' land and territorial-sea alerts are false:
     // 36 of them while any confirmed track was predicted, most from young tracks that had collected
-    // their hits from several fragments (track-firmness.ts); 7 from firm tracks only.
+    // their hits from several fragments (track-firmness.ts); 7 from firm tracks only; 2 once young
+    // tracks flying against the velocity of the cloud around them wait (cloudConsensusAgainst).
     const scenario = parseScenario(
       `
 name: mrbm-debris
@@ -142,7 +143,7 @@ launches:
     // The warning of the EEZ, 119 s after launch, with or without the firmness rule.
     expect(jpn.firstWarningS ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(125);
     expect(jpn.falseWarnings).toBeGreaterThan(0);
-    expect(jpn.falseWarnings).toBeLessThanOrEqual(10);
+    expect(jpn.falseWarnings).toBeLessThanOrEqual(3);
     expect(r.unmatchedFalseWarnings).toEqual({});
   }, 120_000);
 });

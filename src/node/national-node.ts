@@ -49,7 +49,7 @@ import { createBallisticTracker, thrustEstimate } from "./ballistic-tracker.ts";
 import { clearOfAreas } from "./impact-relevance.ts";
 import type { NodeEvent, NodeEventSink } from "./node-events.ts";
 import { PoweredFlightDetector } from "./powered-flight.ts";
-import { shadowingLeader, threatLeaders } from "./threat-leaders.ts";
+import { cloudConsensusAgainst, shadowingLeader, threatLeaders } from "./threat-leaders.ts";
 import { isFirm } from "./track-firmness.ts";
 import { messageState, phaseOf, trackMessage } from "./track-messages.ts";
 
@@ -304,6 +304,8 @@ export class NationalNode {
     // had burnt out and warned JPN 6–30 s before the missile's own track with impact points 80–940 km
     // off. Held only while the better track says "powered": held after burnout, a separate missile
     // of a salvo flying close by lost its warning (the raid's JPN R01 was missed).
+    // A young threat inside a cloud that flies together, against the cloud's velocity, is held too:
+    // a track made of several fragments' hits (cloudConsensusAgainst).
     const leaders = threatLeaders(picture);
     for (const st of leaders) {
       const older = shadowingLeader(
@@ -311,7 +313,7 @@ export class NationalNode {
         leaders,
         (o) => !this.alerts.isFinished(`T${o.stn}`) && this.threats.get(o.stn)?.detector.isPowered === true,
       );
-      this.warn(st, t, older?.stn);
+      this.warn(st, t, older?.stn ?? cloudConsensusAgainst(st, picture)?.stn);
     }
     this.expireThreats(t);
     await this.flushSends();

@@ -71,6 +71,69 @@ export function shadowingLeader(
   return undefined;
 }
 
+/** Fewest neighbours, and fewest of them agreeing on one velocity, that make a cloud. */
+const CLOUD_MIN_NEIGHBOURS = 3;
+
+/**
+ * A young track inside a cloud of objects that fly together, whose velocity disagrees with theirs:
+ * the cloud's member nearest it, or undefined. Its warnings wait (national-node.ts).
+ *
+ * Neighbours are the tracks within GROUP_DISTANCE_M of it (widened by 3 σ of the two positions); a
+ * cloud is at least CLOUD_MIN_NEIGHBOURS of them, and at least half of them flying within
+ * GROUP_SPEED_MPS (+ 3 σ of their own velocity) of the neighbours' median velocity. The track
+ * disagrees when its velocity is farther than GROUP_SPEED_MPS + 3 σ of its own from that median,
+ * and it is young when it began after the median of the agreeing members.
+ *
+ * Why: a radar whose cross-range noise is as large as the spacing of a cloud's fragments makes tracks
+ * whose hits come from several of them. Their velocities are off by hundreds of m/s while their
+ * covariance claims tens, and they predict impacts 100–300 km from where anything falls — land and
+ * territorial-sea alerts for fragments that fell in the EEZ (one MRBM with 40 fragments: JPN's 7
+ * false warnings came from own tracks 300–600 m/s off the nearest object, NEES 64–3,000). Fragments
+ * themselves fly within tens of m/s of each other, so a track that disagrees with a cloud that agrees
+ * is the suspect one. Only a young one: a warhead is older than the tracks on its debris, and just
+ * after release the fragments, slowed by drag, agree on a velocity the warhead does not share —
+ * without the age condition five KOR first warnings in the 50-missile raid came 4–27 s later.
+ */
+export function cloudConsensusAgainst(
+  st: SystemTrack,
+  picture: readonly SystemTrack[],
+): SystemTrack | undefined {
+  const spSt = positionTrace(st);
+  const near: SystemTrack[] = [];
+  for (const o of picture) {
+    if (o === st) continue;
+    const d = GROUP_DISTANCE_M + 3 * Math.sqrt((spSt + positionTrace(o)) / 3);
+    const dx = o.x[0] - st.x[0];
+    const dy = o.x[1] - st.x[1];
+    const dz = o.x[2] - st.x[2];
+    if (dx * dx + dy * dy + dz * dz < d * d) near.push(o);
+  }
+  if (near.length < CLOUD_MIN_NEIGHBOURS) return undefined;
+  const vm = [median(near, (o) => o.x[3]), median(near, (o) => o.x[4]), median(near, (o) => o.x[5])];
+  const off = (x: ArrayLike<number>) => Math.hypot(x[3] - vm[0], x[4] - vm[1], x[5] - vm[2]);
+  const flies = (o: SystemTrack) => off(o.x) < GROUP_SPEED_MPS + 3 * Math.sqrt(velocityTrace(o) / 3);
+  const agree = near.filter(flies);
+  if (agree.length < Math.max(CLOUD_MIN_NEIGHBOURS, near.length / 2)) return undefined;
+  if (flies(st) || st.tFirst <= median(agree, (o) => o.tFirst)) return undefined;
+  let nearest = agree[0];
+  let best = Number.POSITIVE_INFINITY;
+  for (const o of agree) {
+    const d = Math.hypot(o.x[0] - st.x[0], o.x[1] - st.x[1], o.x[2] - st.x[2]);
+    if (d < best) {
+      best = d;
+      nearest = o;
+    }
+  }
+  return nearest;
+}
+
+/** The median of f over a non-empty list. */
+function median(list: readonly SystemTrack[], f: (o: SystemTrack) => number): number {
+  const v = list.map(f).sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
 /** Position variance (trace of the position block), m². */
 const positionTrace = (s: SystemTrack) => s.P[0] + s.P[7] + s.P[14];
 /** Velocity variance (trace of the velocity block), m²/s². */
