@@ -101,12 +101,8 @@ export function cloudConsensusAgainst(
   const spSt = positionTrace(st);
   const near: SystemTrack[] = [];
   for (const o of picture) {
-    if (o === st) continue;
     const d = GROUP_DISTANCE_M + 3 * Math.sqrt((spSt + positionTrace(o)) / 3);
-    const dx = o.x[0] - st.x[0];
-    const dy = o.x[1] - st.x[1];
-    const dz = o.x[2] - st.x[2];
-    if (dx * dx + dy * dy + dz * dz < d * d) near.push(o);
+    if (o !== st && within(st.x, o.x, d, Number.POSITIVE_INFINITY)) near.push(o);
   }
   if (near.length < CLOUD_MIN_NEIGHBOURS) return undefined;
   const vm = [median(near, (o) => o.x[3]), median(near, (o) => o.x[4]), median(near, (o) => o.x[5])];

@@ -5,36 +5,17 @@ import type { Detection } from "../sensors/detection.ts";
 import { BallisticModel } from "./models/ballistic.ts";
 import { BallisticEkf } from "./models/ekf.ts";
 import { Imm } from "./models/imm.ts";
-import { ecefDeg } from "./models/test-fixtures.ts";
+import { diagonalCovariance as diagonal, ecefDeg, makeDetection } from "./models/test-fixtures.ts";
 import { reportedCovariance } from "./track-filter.ts";
 import { TrackManager } from "./track-manager.ts";
 
 const site = new Float64Array(3);
 const model = new BallisticModel({ drag: false, qAccel: 1 });
 
+/** A position detection with σ (m) on each axis. */
 function posDet(id: string, t: number, z: ArrayLike<number>, sigma: number): Detection {
   const v = sigma * sigma;
-  return {
-    id,
-    t,
-    tReport: t,
-    sensorId: "s",
-    nation: "USA",
-    kind: "position",
-    siteEcef: site,
-    z: Float64Array.from(z),
-    R: Float64Array.from([v, 0, 0, 0, v, 0, 0, 0, v]),
-  };
-}
-
-/** A 6×6 covariance with σ (m) on each position axis and σv (m/s) on each velocity axis. */
-function diagonal(sigma: number, sigmaV: number): Float64Array {
-  const P = new Float64Array(36);
-  for (let a = 0; a < 3; a++) {
-    P[a * 7] = sigma ** 2;
-    P[(a + 3) * 7] = sigmaV ** 2;
-  }
-  return P;
+  return { ...makeDetection("position", site, z, [v, 0, 0, 0, v, 0, 0, 0, v], t), id };
 }
 
 /** A cloud's common state: 300 km up over the East Sea, 3 km/s east and 1 km/s up. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { deg2rad, ecefToEnu, geodesicInverse, geodeticToEcef } from "../core/geodesy.ts";
 import { Rng } from "../core/rng.ts";
+import { diagonalCovariance as diagP } from "../tracking/models/test-fixtures.ts";
 import { planMissileFlight } from "../world/missile-flight.ts";
 import { newTruthState } from "../world/truth.ts";
 import { ellipseScale, predictImpact } from "./impact-prediction.ts";
@@ -19,15 +20,6 @@ function truthAt(t: number): Float64Array {
   const s = newTruthState();
   expect(flight.sample(t, s)).toBe(true);
   return Float64Array.from([...s.pos, ...s.vel]);
-}
-
-function diagP(posSigma: number, velSigma: number): Float64Array {
-  const P = new Float64Array(36);
-  for (let i = 0; i < 3; i++) {
-    P[i * 7] = posSigma ** 2;
-    P[(i + 3) * 7] = velSigma ** 2;
-  }
-  return P;
 }
 
 describe("impact prediction", () => {

@@ -64,6 +64,7 @@ import {
   jetstreamManager,
   RetentionPolicy,
   StorageType,
+  type StreamConfig,
 } from "@nats-io/jetstream";
 import {
   connect,
@@ -345,9 +346,9 @@ export class NatsTransport implements Transport {
         });
         const js = jetstream(nc, { domain: HUB_JS_DOMAIN, timeout: opts.attemptTimeoutMs ?? 2000 });
         // The node's durable consumer exists before its nation's inbox opens (see the header).
-        await ensureInboxStream(jsm, opts.nation);
+        const inbox = await ensureInboxStream(jsm, opts.nation);
         await ensureInboxConsumer(jsm, opts.nation, inboxConsumerConfig(opts));
-        await openInboxStream(jsm, opts.nation);
+        await openInboxStream(jsm, opts.nation, inbox);
         return new NatsTransport(opts, nc, js);
       } catch (err) {
         if (Date.now() > deadline || isPermissionError(err)) {
@@ -903,10 +904,11 @@ export function closedInboxSubject(nation: NationCode): string {
 
 /**
  * Creates a nation's inbox stream in its account on the hub, closed, or brings an existing one's
- * settings up to date without opening or closing it. A stream made by an older version keeps its
- * limits retention (a stream's retention cannot change; delete it to move to interest).
+ * settings up to date without opening or closing it; returns its configuration. A stream made by an
+ * older version keeps its limits retention (a stream's retention cannot change; delete it to move
+ * to interest).
  */
-export async function ensureInboxStream(jsm: JetStreamManager, nation: NationCode): Promise<void> {
+export async function ensureInboxStream(jsm: JetStreamManager, nation: NationCode): Promise<StreamConfig> {
   const config = {
     name: inboxStreamName(nation),
     subjects: [closedInboxSubject(nation)],
@@ -916,18 +918,21 @@ export async function ensureInboxStream(jsm: JetStreamManager, nation: NationCod
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
     num_replicas: 1,
   };
+  let c: StreamConfig;
   try {
-    const c = (await jsm.streams.info(config.name)).config;
-    if (c.duplicate_window !== config.duplicate_window || c.max_age !== config.max_age)
-      await jsm.streams.update(config.name, {
-        ...c,
-        duplicate_window: config.duplicate_window,
-        max_age: config.max_age,
-      });
+    c = (await jsm.streams.info(config.name)).config;
   } catch (err) {
     if (!errorChain(err).some((e) => /stream not found/i.test(e.message))) throw err;
-    await jsm.streams.add(config);
+    return (await jsm.streams.add(config)).config;
   }
+  if (c.duplicate_window === config.duplicate_window && c.max_age === config.max_age) return c;
+  return (
+    await jsm.streams.update(config.name, {
+      ...c,
+      duplicate_window: config.duplicate_window,
+      max_age: config.max_age,
+    })
+  ).config;
 }
 
 /** The durable inbox consumer of a node: one per node id, explicit acks, from the stream's start. */
@@ -958,9 +963,16 @@ async function ensureInboxConsumer(
   }
 }
 
-/** Opens a nation's inbox (it captures `share.*.rel.<NATION>.*`); call once a consumer exists. */
-export async function openInboxStream(jsm: JetStreamManager, nation: NationCode): Promise<void> {
-  const c = (await jsm.streams.info(inboxStreamName(nation))).config;
+/**
+ * Opens a nation's inbox, given its configuration (ensureInboxStream), so that it captures
+ * `share.*.rel.<NATION>.*`; call once a consumer exists.
+ */
+async function openInboxStream(
+  jsm: JetStreamManager,
+  nation: NationCode,
+  inbox: StreamConfig,
+): Promise<void> {
   const subjects = [inboxFilter(nation)];
-  if (c.subjects?.join(",") !== subjects.join(",")) await jsm.streams.update(c.name, { ...c, subjects });
+  if (inbox.subjects?.join(",") !== subjects.join(","))
+    await jsm.streams.update(inbox.name, { ...inbox, subjects });
 }

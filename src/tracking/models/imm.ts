@@ -148,6 +148,8 @@ export class Imm implements TrackFilter {
   private readonly logL: Float64Array;
   private readonly muAlt: Float64Array;
   private readonly xAlt: Float64Array[];
+  /** Where `ambiguity` is summed (allocated at the first ambiguity). */
+  private ambSum: Float64Array | null = null;
 
   constructor(
     readonly models: readonly TrackFilter[],
@@ -273,7 +275,8 @@ export class Imm implements TrackFilter {
 
   /**
    * Σ μ_j A_j over the common components. Each model carries its own through its dynamics; mixing
-   * leaves them alone (they describe which detection was taken, not which model fits).
+   * leaves them alone (they describe which detection was taken, not which model fits). The array is
+   * this filter's own, rewritten at every read: copy what must outlive the next one.
    */
   get ambiguity(): Float64Array | null {
     const d = this.dim;
@@ -281,7 +284,10 @@ export class Imm implements TrackFilter {
     for (let j = 0; j < this.r; j++) {
       const A = this.models[j].ambiguity;
       if (!A) continue;
-      out ??= new Float64Array(d * d);
+      if (!out) {
+        this.ambSum ??= new Float64Array(d * d);
+        out = this.ambSum.fill(0);
+      }
       const nj = this.models[j].dim;
       const w = this.mu[j];
       for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) out[a * d + b] += w * A[a * nj + b];

@@ -1,7 +1,7 @@
 /**
- * Shared helpers for the tests in this folder (not used by production code): detections built by
- * hand, a last stage burning out under the study radars, and central finite-difference Jacobians as
- * an independent reference for analytic ones.
+ * Shared helpers for the tracking tests (not used by production code): detections built by hand,
+ * diagonal state covariances (also for the warning tests), a last stage burning out under the study
+ * radars, and central finite-difference Jacobians as an independent reference for analytic ones.
  */
 import { geodeticToEcef } from "../../core/geodesy.ts";
 import type { Rng } from "../../core/rng.ts";
@@ -28,6 +28,16 @@ export function makeDetection(
     z: Float64Array.from(z),
     R: Float64Array.from(R),
   };
+}
+
+/** A 6×6 covariance with σ (m) on each position axis and σv (m/s) on each velocity axis. */
+export function diagonalCovariance(sigma: number, sigmaV: number): Float64Array {
+  const P = new Float64Array(36);
+  for (let a = 0; a < 3; a++) {
+    P[a * 7] = sigma ** 2;
+    P[(a + 3) * 7] = sigmaV ** 2;
+  }
+  return P;
 }
 
 export const deg = Math.PI / 180;
