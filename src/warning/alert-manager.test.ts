@@ -39,10 +39,32 @@ describe("alert lifecycle", () => {
     // Below the threshold but above half of it (and too soon for an update): still live.
     expect(m.assess("L1", 33, prediction(33, 299, 19_000), odds(0.06))).toEqual([]);
     expect(m.active().length).toBe(1);
-    const cancel = m.assess("L1", 50, prediction(50, 299, 18_000), odds(0.04));
-    expect(cancel.map((a) => [a.state, a.version])).toEqual([["cancelled", 3]]);
+    // Below half the threshold once: updated (the odds fell by more than a step), still live ...
+    const low = m.assess("L1", 50, prediction(50, 299, 18_000), odds(0.04));
+    expect(low.map((a) => [a.state, a.version])).toEqual([["updated", 3]]);
+    // ... and cancelled when they stay there at the next assessment.
+    const cancel = m.assess("L1", 54, prediction(54, 299, 18_000), odds(0.03));
+    expect(cancel.map((a) => [a.state, a.version])).toEqual([["cancelled", 4]]);
     expect(m.active()).toEqual([]);
-    expect(m.versionsOf("JPN-L1-JPN-eez").length).toBe(3);
+    expect(m.versionsOf("JPN-L1-JPN-eez").length).toBe(4);
+  });
+
+  it("does not flicker: odds that dip below the cancel level for one assessment leave the alert standing", () => {
+    const m = new AlertManager("JPN", nationAreas("JPN"));
+    // The raid's debris track near KOR's EEZ edge: 0.195, 0.03, 0.105, 0.01, 0.255, 0.035, 0.14, ...
+    const swings = [0.195, 0.03, 0.105, 0.01, 0.255, 0.035, 0.14, 0.015, 0.12, 0.035];
+    const states = swings.flatMap((p, k) =>
+      m.assess("D1", 100 + 4 * k, prediction(100 + 4 * k, 400, 20_000), odds(p)).map((a) => a.state),
+    );
+    expect(states.filter((s) => s === "issued")).toHaveLength(1);
+    expect(states).not.toContain("cancelled");
+    expect(m.active()).toHaveLength(1);
+    // Two low assessments in a row end it; a later rise issues it again (version after the cancel).
+    expect(m.assess("D1", 140, prediction(140, 400, 20_000), odds(0.02)).map((a) => a.state)).toEqual([
+      "cancelled",
+    ]);
+    const again = m.assess("D1", 144, prediction(144, 400, 20_000), odds(0.3));
+    expect(again.map((a) => a.state)).toEqual(["issued"]);
   });
 
   it("withdraws a merged threat's alerts naming the threat that continues, and assesses it no more", () => {
@@ -67,10 +89,11 @@ describe("alert lifecycle", () => {
     expect(m.assess("T8", 239, prediction(239, 5_100, 300_000), odds(0.4)).map((a) => a.state)).toEqual([
       "issued",
     ]);
-    // Held again: a live alert is still cancelled when the odds fall.
+    // Held again: a live alert is still cancelled when the odds fall (and stay down).
+    m.assess("T8", 260, prediction(260, 5_100, 300_000), odds(0.01), {}, { hold: true });
     expect(
       m
-        .assess("T8", 260, prediction(260, 5_100, 300_000), odds(0.01), {}, { hold: true })
+        .assess("T8", 264, prediction(264, 5_100, 300_000), odds(0.01), {}, { hold: true })
         .map((a) => a.state),
     ).toEqual(["cancelled"]);
     // Within holdLeadS of impact a held threat issues all the same.

@@ -2,9 +2,13 @@
  * One node's alert lifecycle. For every threat and every area the node warns for, an alert is issued
  * when the probability of impact in the area reaches the area's threshold, updated when the prediction
  * has changed enough to matter to people sheltering (probability, impact time, ellipse size), and
- * cancelled when the probability falls below half the threshold (hysteresis, so an alert does not
- * flicker) or when the missile has come down. After impact the node reports where it fell, including
- * "in the sea outside any exclusive economic zone".
+ * cancelled when the probability has fallen below half the threshold (hysteresis) at two assessments
+ * in a row, or when the missile has come down. The second assessment is what keeps an alert from
+ * flickering: a debris track near a zone's edge, whose estimate moves as it takes hits from different
+ * fragments, swung between 0.26 and 0.01 from one 4-s prediction to the next in the raid, and its EEZ
+ * alert was issued and cancelled five times in 100 s; people were told five times to expect an impact.
+ * It now stands, updated, until the probability stays low. After impact the node reports where it
+ * fell, including "in the sea outside any exclusive economic zone".
  *
  * Land, territorial-sea and protected-area alerts tell people to take cover. While the predicted impact
  * is further away than `shelterLeadS`, taking cover is not yet needed and the prediction will sharpen
@@ -34,8 +38,10 @@ export interface AlertPolicy {
   readonly holdLeadS: number;
   /** No alert is issued for an impact predicted less than this far ahead, s. */
   readonly minLeadS: number;
-  /** An alert is cancelled when the probability falls below threshold × this (the usual threshold). */
+  /** An alert is cancelled when the probability falls below threshold × this (the usual threshold) ... */
   readonly cancelRatio: number;
+  /** ... at this many assessments in a row. */
+  readonly cancelAfter: number;
   /** Updates are sent at most this often per alert, s. */
   readonly minUpdateIntervalS: number;
   /** An update is due when the probability moves by this much ... */
@@ -55,6 +61,7 @@ export const DEFAULT_ALERT_POLICY: AlertPolicy = {
   holdLeadS: 120,
   minLeadS: 1,
   cancelRatio: 0.5,
+  cancelAfter: 2,
   minUpdateIntervalS: 5,
   updateProbabilityStep: 0.1,
   updateImpactTimeStepS: 10,
@@ -85,6 +92,8 @@ export class AlertManager {
   private readonly versions = new Map<string, Alert[]>();
   private readonly lastPrediction = new Map<string, ImpactPrediction>();
   private readonly finished = new Set<string>();
+  /** Assessments in a row below the cancel level, per live alert that has had any. */
+  private readonly lowStreak = new Map<string, number>();
 
   constructor(
     readonly issuer: AllyCode,
@@ -137,6 +146,9 @@ export class AlertManager {
       const cur = this.current.get(id);
       const threshold = this.policy.thresholds[area.kind];
       const live = cur && cur.state !== "cancelled";
+      const low = live && p < threshold * this.policy.cancelRatio ? (this.lowStreak.get(id) ?? 0) + 1 : 0;
+      if (low > 0) this.lowStreak.set(id, low);
+      else this.lowStreak.delete(id);
       if (!live && mayIssue && p >= this.issueThreshold(area.kind, pred.tImpact - t)) {
         out.push(
           this.record({
@@ -145,7 +157,8 @@ export class AlertManager {
             state: "issued",
           }),
         );
-      } else if (live && p < threshold * this.policy.cancelRatio) {
+      } else if (live && low >= this.policy.cancelAfter) {
+        this.lowStreak.delete(id);
         out.push(
           this.record({
             ...this.base(id, threatId, area, t, pred, p, polygon, ctx),
@@ -205,6 +218,7 @@ export class AlertManager {
     const alerts: Alert[] = [];
     for (const cur of this.current.values()) {
       if (cur.threatId !== threatId || cur.state === "cancelled") continue;
+      this.lowStreak.delete(cur.id);
       alerts.push(this.record({ ...cur, t, version: cur.version + 1, state: "cancelled", reason }));
     }
     this.finished.add(threatId);
