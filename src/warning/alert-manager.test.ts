@@ -49,7 +49,7 @@ describe("alert lifecycle", () => {
     expect(m.versionsOf("JPN-L1-JPN-eez").length).toBe(4);
   });
 
-  it("does not flicker: odds that dip below the cancel level for one assessment leave the alert standing", () => {
+  it("does not flicker: a cancel, and an issue after a cancel, wait for a second assessment that agrees", () => {
     const m = new AlertManager("JPN", nationAreas("JPN"));
     // The raid's debris track near KOR's EEZ edge: 0.195, 0.03, 0.105, 0.01, 0.255, 0.035, 0.14, ...
     const swings = [0.195, 0.03, 0.105, 0.01, 0.255, 0.035, 0.14, 0.015, 0.12, 0.035];
@@ -59,12 +59,15 @@ describe("alert lifecycle", () => {
     expect(states.filter((s) => s === "issued")).toHaveLength(1);
     expect(states).not.toContain("cancelled");
     expect(m.active()).toHaveLength(1);
-    // Two low assessments in a row end it; a later rise issues it again (version after the cancel).
-    expect(m.assess("D1", 140, prediction(140, 400, 20_000), odds(0.02)).map((a) => a.state)).toEqual([
-      "cancelled",
-    ]);
-    const again = m.assess("D1", 144, prediction(144, 400, 20_000), odds(0.3));
-    expect(again.map((a) => a.state)).toEqual(["issued"]);
+    // Two low assessments in a row end it ...
+    const cancelled = m.assess("D1", 140, prediction(140, 400, 20_000), odds(0.02));
+    expect(cancelled.map((a) => a.state)).toEqual(["cancelled"]);
+    // ... and it is issued again only when the odds are back at the threshold twice in a row.
+    expect(m.assess("D1", 144, prediction(144, 400, 20_000), odds(0.3))).toEqual([]);
+    expect(m.assess("D1", 148, prediction(148, 400, 20_000), odds(0.02))).toEqual([]);
+    expect(m.assess("D1", 152, prediction(152, 400, 20_000), odds(0.3))).toEqual([]);
+    const again = m.assess("D1", 156, prediction(156, 400, 20_000), odds(0.25));
+    expect(again.map((a) => [a.state, a.version])).toEqual([["issued", cancelled[0].version + 1]]);
   });
 
   it("withdraws a merged threat's alerts naming the threat that continues, and assesses it no more", () => {

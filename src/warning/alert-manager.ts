@@ -3,11 +3,12 @@
  * when the probability of impact in the area reaches the area's threshold, updated when the prediction
  * has changed enough to matter to people sheltering (probability, impact time, ellipse size), and
  * cancelled when the probability has fallen below half the threshold (hysteresis) at two assessments
- * in a row, or when the missile has come down. The second assessment is what keeps an alert from
- * flickering: a debris track near a zone's edge, whose estimate moves as it takes hits from different
- * fragments, swung between 0.26 and 0.01 from one 4-s prediction to the next in the raid, and its EEZ
- * alert was issued and cancelled five times in 100 s; people were told five times to expect an impact.
- * It now stands, updated, until the probability stays low. After impact the node reports where it
+ * in a row, or when the missile has come down; a cancelled alert is issued again only when the
+ * probability is back at its threshold at two assessments in a row. The second assessment is what
+ * keeps an alert from flickering: a debris track near a zone's edge, whose estimate moves as it takes
+ * hits from different fragments, swung between 0.26 and 0.01 from one 4-s prediction to the next in
+ * the raid, and its EEZ alert was issued and cancelled five times in 100 s; people were told five
+ * times to expect an impact. A first alert is issued at once. After impact the node reports where it
  * fell, including "in the sea outside any exclusive economic zone".
  *
  * Land, territorial-sea and protected-area alerts tell people to take cover. While the predicted impact
@@ -42,6 +43,8 @@ export interface AlertPolicy {
   readonly cancelRatio: number;
   /** ... at this many assessments in a row. */
   readonly cancelAfter: number;
+  /** A cancelled alert is issued again when the probability is back at its threshold this many times in a row. */
+  readonly reissueAfter: number;
   /** Updates are sent at most this often per alert, s. */
   readonly minUpdateIntervalS: number;
   /** An update is due when the probability moves by this much ... */
@@ -62,6 +65,7 @@ export const DEFAULT_ALERT_POLICY: AlertPolicy = {
   minLeadS: 1,
   cancelRatio: 0.5,
   cancelAfter: 2,
+  reissueAfter: 2,
   minUpdateIntervalS: 5,
   updateProbabilityStep: 0.1,
   updateImpactTimeStepS: 10,
@@ -92,8 +96,8 @@ export class AlertManager {
   private readonly versions = new Map<string, Alert[]>();
   private readonly lastPrediction = new Map<string, ImpactPrediction>();
   private readonly finished = new Set<string>();
-  /** Assessments in a row below the cancel level, per live alert that has had any. */
-  private readonly lowStreak = new Map<string, number>();
+  /** Assessments in a row that called for a change not yet confirmed, per alert. */
+  private readonly streak = new Map<string, number>();
 
   constructor(
     readonly issuer: AllyCode,
@@ -145,11 +149,15 @@ export class AlertManager {
       const id = `${this.issuer}-${threatId}-${area.id}`;
       const cur = this.current.get(id);
       const threshold = this.policy.thresholds[area.kind];
-      const live = cur && cur.state !== "cancelled";
-      const low = live && p < threshold * this.policy.cancelRatio ? (this.lowStreak.get(id) ?? 0) + 1 : 0;
-      if (low > 0) this.lowStreak.set(id, low);
-      else this.lowStreak.delete(id);
-      if (!live && mayIssue && p >= this.issueThreshold(area.kind, pred.tImpact - t)) {
+      const live = cur !== undefined && cur.state !== "cancelled";
+      const issue = !live && mayIssue && p >= this.issueThreshold(area.kind, pred.tImpact - t);
+      const cancel = live && p < threshold * this.policy.cancelRatio;
+      // A change waits for confirmation: a cancel, and an issue after a cancel (a first one is at once).
+      const needed = live ? this.policy.cancelAfter : cur ? this.policy.reissueAfter : 1;
+      const streak = issue || cancel ? (this.streak.get(id) ?? 0) + 1 : 0;
+      if (streak > 0 && streak < needed) this.streak.set(id, streak);
+      else this.streak.delete(id);
+      if (issue && streak >= needed) {
         out.push(
           this.record({
             ...this.base(id, threatId, area, t, pred, p, polygon, ctx),
@@ -157,8 +165,7 @@ export class AlertManager {
             state: "issued",
           }),
         );
-      } else if (live && low >= this.policy.cancelAfter) {
-        this.lowStreak.delete(id);
+      } else if (cancel && streak >= needed) {
         out.push(
           this.record({
             ...this.base(id, threatId, area, t, pred, p, polygon, ctx),
@@ -218,7 +225,7 @@ export class AlertManager {
     const alerts: Alert[] = [];
     for (const cur of this.current.values()) {
       if (cur.threatId !== threatId || cur.state === "cancelled") continue;
-      this.lowStreak.delete(cur.id);
+      this.streak.delete(cur.id);
       alerts.push(this.record({ ...cur, t, version: cur.version + 1, state: "cancelled", reason }));
     }
     this.finished.add(threatId);
