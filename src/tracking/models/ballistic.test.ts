@@ -131,6 +131,52 @@ describe("ballistic process model", () => {
     expect(maxRowRelativeError(A, ref, 7, 7)).toBeLessThan(1e-5);
   });
 
+  it("with 1/β in the state, flies as with β, and its Jacobians equal finite differences", () => {
+    const withBeta = new BallisticModel({ drag: true, qAccel: 0, maxStepS: 0.5 });
+    const inverse = new BallisticModel({ drag: true, dragState: "inverse", qAccel: 0, maxStepS: 0.5 });
+    const xb = reentryState(2000);
+    const xi = Float64Array.from(xb);
+    xi[6] = 1 / 2000;
+    const fb = withBeta.derivative(xb, new Float64Array(7));
+    const fi = inverse.derivative(xi, new Float64Array(7));
+    for (let i = 0; i < 6; i++) expect(fi[i]).toBeCloseTo(fb[i], 12);
+    const PhiB = new Float64Array(49);
+    const PhiI = new Float64Array(49);
+    withBeta.propagate(Float64Array.from(xb), 5, PhiB);
+    const flown = Float64Array.from(xi);
+    inverse.propagate(flown, 5, PhiI);
+    // The same flight; the chain rule links the two drag columns: ∂x/∂(1/β) = −β²·∂x/∂β.
+    const ref = Float64Array.from(xb);
+    withBeta.propagate(ref, 5, null);
+    for (let i = 0; i < 6; i++) expect(flown[i]).toBeCloseTo(ref[i], 6);
+    for (let i = 0; i < 6; i++) expect(PhiI[i * 7 + 6]).toBeCloseTo(-2000 * 2000 * PhiB[i * 7 + 6], 3);
+    const A = inverse.jacobian(xi, new Float64Array(49));
+    const dA = numericJacobian(
+      (x, out) => inverse.derivative(x, out),
+      xi,
+      7,
+      7,
+      [1, 1, 1, 0.01, 0.01, 0.01, 1e-7],
+    );
+    expect(maxRowRelativeError(A, dA, 7, 7)).toBeLessThan(1e-5);
+    const dPhi = numericJacobian(
+      (x, out) => {
+        out.set(x);
+        inverse.propagate(out, 5, null);
+      },
+      xi,
+      7,
+      7,
+      [1, 1, 1, 0.01, 0.01, 0.01, 1e-7],
+    );
+    expect(maxRowRelativeError(PhiI, dPhi, 7, 7)).toBeLessThan(1e-6);
+    // Held in [0, 1/50]: drag never pushes.
+    const negative = Float64Array.from(xi);
+    negative[6] = -1e-3;
+    inverse.propagate(negative, 1, null);
+    expect(negative[6]).toBe(0);
+  });
+
   it("with a thrust state, adds a_T along the velocity: the speed gained is a_T·dt beyond the ballistic flight's", () => {
     // Above the atmosphere (300 km) drag is nil, so the 8-state model with a_T = 0 is the ballistic
     // one, and a thrust of 50 m/s² along the velocity adds ≈ 50 m/s per second of flight to the

@@ -2,7 +2,7 @@
  * Ballistic process model for trackers, in ECEF (the rotating frame):
  *
  *   ṙ = v,   v̇ = g_J2(r) − 2ω×v − ω×(ω×r) − ρ(h)|v|v / (2β) + a_T v/|v|,
- *   β̇ = 0 (ballistic coefficient m/(C_d A), kg/m², modelled as a slow random walk),
+ *   β̇ = 0 (ballistic coefficient m/(C_d A), kg/m², modelled as a slow random walk; or its inverse),
  *   ȧ_T = 0 (thrust acceleration along the velocity, m/s², a random walk).
  * Drag and β only in the 7- and 8-state models, thrust only in the 8-state one (a boost model: a
  * booster pushes along its velocity, give or take a small angle of attack, with an acceleration that
@@ -41,8 +41,13 @@ export interface BallisticModelOptions {
   readonly drag: boolean;
   /** Acceleration noise spectral density per axis, m²/s³ (≥ 0). */
   readonly qAccel: number;
-  /** β random-walk density, (kg/m²)²/s (7- and 8-state; default 0). */
+  /** β random-walk density, (kg/m²)²/s — or (m²/kg)²/s for the inverse (7- and 8-state; default 0). */
   readonly qBeta?: number;
+  /**
+   * What the 7th state holds: β itself ("beta", default) or its inverse 1/β, m²/kg ("inverse"), in
+   * which drag is linear — an EKF learns it as soon as drag shows (see createBallisticTracker).
+   */
+  readonly dragState?: "beta" | "inverse";
   /** Estimate a thrust acceleration along the velocity as an eighth state (needs drag). */
   readonly thrust?: boolean;
   /** Thrust random-walk density, (m/s²)²/s (8-state only; default 0). */
@@ -53,6 +58,8 @@ export interface BallisticModelOptions {
 
 /** β is floored here inside the dynamics so a wild estimate cannot divide by zero or flip drag. */
 const BETA_FLOOR = 50;
+/** The inverse state is held in [0, 1/BETA_FLOOR]: drag never pushes, nor exceeds the floor's. */
+const INVERSE_CAP = 1 / BETA_FLOOR;
 const GRAVITY_FD_STEP = 10;
 /**
  * Below this speed thrust is taken along v/THRUST_MIN_SPEED instead of the unit velocity: a new track
@@ -68,6 +75,7 @@ export class BallisticModel {
   readonly qAccel: number;
   readonly qBeta: number;
   readonly qThrust: number;
+  readonly inverseDrag: boolean;
   readonly maxStepS: number;
   private readonly earth = EARTH_WGS84;
   // RK4 work: stage states, derivatives, Jacobians, Φ stages.
@@ -94,6 +102,7 @@ export class BallisticModel {
     this.dim = opts.thrust ? 8 : opts.drag ? 7 : 6;
     this.qAccel = opts.qAccel;
     this.qBeta = qb;
+    this.inverseDrag = opts.dragState === "inverse";
     this.qThrust = qt;
     this.maxStepS = h;
     const n = this.dim;
@@ -126,7 +135,7 @@ export class BallisticModel {
       if (hM < ATMOSPHERE.topM) {
         const rho = airDensity(hM);
         const v = Math.sqrt(vx * vx + vy * vy + vz * vz);
-        const c = (-0.5 * rho * v) / Math.max(x[6], BETA_FLOOR);
+        const c = -0.5 * rho * v * this.inverseBeta(x[6]);
         out[3] += c * vx;
         out[4] += c * vy;
         out[5] += c * vz;
@@ -174,7 +183,7 @@ export class BallisticModel {
       const hM = surfaceHeight(this.earth, x[0], x[1], x[2]);
       if (hM < ATMOSPHERE.topM) {
         const rho = airDensity(hM);
-        const beta = Math.max(x[6], BETA_FLOOR);
+        const k = this.inverseBeta(x[6]);
         const v = this.vTmp;
         v[0] = x[3];
         v[1] = x[4];
@@ -189,12 +198,16 @@ export class BallisticModel {
           for (let j = 0; j < 3; j++) {
             // ∂a_i/∂v_j = −ρ/(2β)·(|v|δ_ij + v_i v_j/|v|)
             out[row + 3 + j] +=
-              (-rho / (2 * beta)) * ((i === j ? speed : 0) + (speed > 0 ? (v[i] * v[j]) / speed : 0));
+              ((-rho * k) / 2) * ((i === j ? speed : 0) + (speed > 0 ? (v[i] * v[j]) / speed : 0));
             // ∂a_i/∂r_j = −|v| v_i/(2β) · ∂ρ/∂r_j
-            out[row + j] += ((-speed * v[i]) / (2 * beta)) * dRho * gh[j];
+            out[row + j] += ((-speed * v[i] * k) / 2) * dRho * gh[j];
           }
+          if (this.inverseDrag)
+            // ∂a_i/∂(1/β) = −ρ|v|v_i/2 (zero where the cap holds; below 0 it is set to 0 and drag grows
+            // from there, so the slope stays)
+            out[row + 6] = x[6] < INVERSE_CAP ? (-rho * speed * v[i]) / 2 : 0;
           // ∂a_i/∂β = ρ|v|v_i/(2β²) (zero where the floor holds β)
-          out[row + 6] = x[6] > BETA_FLOOR ? (rho * speed * v[i]) / (2 * beta * beta) : 0;
+          else out[row + 6] = x[6] > BETA_FLOOR ? (rho * speed * v[i] * k * k) / 2 : 0;
         }
       }
     }
@@ -263,7 +276,13 @@ export class BallisticModel {
       const pieces = rate * h > 1 ? Math.min(Math.ceil(rate * h), MAX_PIECES) : 1;
       for (let p = 0; p < pieces; p++) this.rk4Step(x, h / pieces, Phi);
     }
-    if (n >= 7 && x[6] < BETA_FLOOR) x[6] = BETA_FLOOR;
+    if (n >= 7)
+      x[6] = this.inverseDrag ? Math.min(Math.max(x[6], 0), INVERSE_CAP) : Math.max(x[6], BETA_FLOOR);
+  }
+
+  /** 1/β from the 7th state, within the floor (and above 0). */
+  private inverseBeta(s: number): number {
+    return this.inverseDrag ? Math.min(Math.max(s, 0), INVERSE_CAP) : 1 / Math.max(s, BETA_FLOOR);
   }
 
   /** ρ(h)|v|/β at x, 1/s: how fast drag changes the velocity (0 without drag or above the air). */
@@ -271,7 +290,7 @@ export class BallisticModel {
     if (this.dim < 7) return 0;
     const hM = surfaceHeight(this.earth, x[0], x[1], x[2]);
     if (!(hM < ATMOSPHERE.topM)) return 0;
-    return (airDensity(hM) * Math.hypot(x[3], x[4], x[5])) / Math.max(x[6], BETA_FLOOR);
+    return airDensity(hM) * Math.hypot(x[3], x[4], x[5]) * this.inverseBeta(x[6]);
   }
 
   /** One classical RK4 step of length h of the state and, when given, of Φ. */
