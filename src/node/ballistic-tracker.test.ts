@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { deg2rad } from "../core/geodesy.ts";
+import { deg2rad, ecefToGeodetic } from "../core/geodesy.ts";
 import { Rng } from "../core/rng.ts";
 import type { Detection } from "../sensors/detection.ts";
 import { Radar } from "../sensors/radar.ts";
 import { nees } from "../tracking/metrics/nees.ts";
+import { BallisticFragment } from "../world/debris.ts";
 import { planMissileFlight } from "../world/missile-flight.ts";
 import { newTruthState } from "../world/truth.ts";
 import { createBallisticTracker, thrustEstimate } from "./ballistic-tracker.ts";
@@ -123,5 +124,53 @@ describe("ballistic tracker on a simulated SRBM", () => {
       // ... and gone within 20 s of burnout (3–5 s here).
       expect(r.lastPowered).toBeLessThan(flight.burnoutT + 20);
     }
+  });
+
+  it("learns a light fragment's drag high in the air (1/β in the state, widened once boost is ruled out)", () => {
+    // A fragment of 300 kg/m² released from the SRBM at mid-flight, watched every 2 s from 150 km.
+    const missile = planMissileFlight({
+      id: "S1",
+      missileClass: "SRBM",
+      launchSite: { lat: deg2rad(39.66), lon: deg2rad(124.7) },
+      tLaunch: 0,
+      aim: { lat: deg2rad(38.6), lon: deg2rad(127.6) },
+      trajectory: "minimum-energy",
+    });
+    const s = newTruthState();
+    const tRelease = missile.tEnd / 2;
+    expect(missile.sample(tRelease, s)).toBe(true);
+    const fragment = new BallisticFragment({
+      id: "F1",
+      kind: "debris",
+      tRelease,
+      pos: s.pos,
+      vel: s.vel,
+      ballisticCoefKgM2: 300,
+      rcsM2: 0.5,
+    });
+    const radar = testRadar(37.0, 127.0);
+    const tracker = createBallisticTracker();
+    const rng = new Rng(11);
+    const dets: Detection[] = [];
+    let below: { beta: number; sigma: number; hM: number } | undefined;
+    for (let t = Math.ceil(tRelease); t < fragment.tEnd && !below; t += 2) {
+      dets.length = 0;
+      radar.scan(t, [fragment], rng, dets, []);
+      for (const d of dets) tracker.ingest(d);
+      tracker.advanceTo(t);
+      const f = tracker.confirmedTracks()[0]?.filter;
+      if (!f) continue;
+      const hM = ecefToGeodetic(f.x[0], f.x[1], f.x[2]).h;
+      // β = 1/κ, σ_β ≈ σ_κ/κ².
+      const k = f.x[6];
+      const sigma = Math.sqrt(f.P[6 * f.dim + 6]) / (k * k);
+      if (hM < 32e3) below = { beta: 1 / k, sigma, hM };
+    }
+    // At 32 km (≈ 1,100 m/s, a minute before it lands) drag has told the tracker what it is. With β
+    // itself in the state it was still 4,300 ± 3,000 kg/m² there.
+    expect(below).toBeDefined();
+    const b = below as { beta: number; sigma: number };
+    expect(b.sigma).toBeLessThan(300);
+    expect(Math.abs(b.beta - 300)).toBeLessThan(3 * b.sigma);
   });
 });

@@ -18,12 +18,14 @@
  * ballistic filter alone (settling-imm.ts): debris and spent stages, most tracks in a raid, within
  * seconds of their start.
  */
+
 import { BallisticModel } from "../tracking/models/ballistic.ts";
 import { BallisticEkf } from "../tracking/models/ekf.ts";
 import { SettlingImm } from "../tracking/models/settling-imm.ts";
 import { radarToEcef } from "../tracking/radar-conversion.ts";
 import type { TrackFilter } from "../tracking/track-filter.ts";
 import { TrackManager, type TrackManagerOptions } from "../tracking/track-manager.ts";
+import { EARTH_WGS84, surfaceHeight } from "../world/flight-model.ts";
 
 export interface BallisticTrackerOptions {
   /** Acceleration noise density of the ballistic model, m²/s³ (default 400). */
@@ -61,18 +63,44 @@ const BOOST_Q_THRUST = 20;
 /** Prior of a new track's thrust: 0 ± 40 m/s² (anything from a coasting object to a late stage). */
 const THRUST_PRIOR_SIGMA = 40;
 
-/** Ballistic coefficient prior: a generic reentry vehicle, kg/m² (wide: debris to heavy RVs). */
-const BETA_PRIOR = 5000;
-const BETA_PRIOR_SIGMA = 3000;
+/**
+ * Drag is estimated as 1/β (m²/kg), in which it is linear. A new track's prior is a generic reentry
+ * vehicle, β 5,000 ± 3,000 kg/m² (1/β = 2·10⁻⁴ ± 1.2·10⁻⁴, the same spread carried to 1/β): while a
+ * track may still be a booster, a wider one gave its ballistic model so much drag uncertainty low in
+ * the air that it explained the booster's thrust as well as the boost model (in the thrust test below,
+ * a seed saw thrust in 17–19 of its 30 boost updates, under the floor of 21). Once boost is ruled out
+ * (its weight below 1 %) and the track is above the air, the spread is widened to 2·10⁻³ (β down to 400 within 1 σ, light debris
+ * within 3 σ), and drag in the upper air reveals it. With β itself in the state, an EKF linearised at
+ * 5,000 kg/m² expected 0.4 m/s² of drag uncertainty at 33 km where a 300-kg/m² fragment had 11 m/s²
+ * of drag: its β stayed at the prior down to 24 km and was known (σ below 1,500) only at 15 km, at
+ * 250 m/s. With 1/β it is 399 ± 167 kg/m² at 32 km, at 1,100 m/s (the test below).
+ */
+const INVERSE_BETA_PRIOR = 1 / 5000;
+const INVERSE_BETA_PRIOR_SIGMA = 3000 / 5000 ** 2;
+const INVERSE_BETA_SETTLED_SIGMA = 2e-3;
+/**
+ * ... widened only above this height, where drag is negligible: widened just after burnout, low in
+ * the air, it made a missile's velocity suddenly uncertain, and some of the raid's first warnings came
+ * up to 76 s later.
+ */
+const WIDEN_ABOVE_M = 80e3;
+/** Random walk of 1/β, (m²/kg)²/s: 2·10⁻⁴ (one prior mean) per 100 s. */
+const Q_INVERSE_BETA = 4e-10;
 
 export function createBallisticTracker(opts: BallisticTrackerOptions = {}): TrackManager {
-  // Drag with the ballistic coefficient in the state: reentry decelerations reach hundreds of m/s²,
+  // Drag with 1/β in the state: reentry decelerations reach hundreds of m/s²,
   // which no reasonable process noise covers.
-  const model = new BallisticModel({ drag: true, qAccel: opts.qAccel ?? 400, qBeta: 1e3 });
+  const model = new BallisticModel({
+    drag: true,
+    dragState: "inverse",
+    qAccel: opts.qAccel ?? 400,
+    qBeta: Q_INVERSE_BETA,
+  });
   const boostModel =
     (opts.boost ?? true)
       ? new BallisticModel({
           drag: true,
+          dragState: "inverse",
           thrust: true,
           qAccel: model.qAccel,
           qBeta: model.qBeta,
@@ -113,8 +141,8 @@ export function createBallisticTracker(opts: BallisticTrackerOptions = {}): Trac
         }
         if (det.z.length === 4) x0[3 + i] = det.z[3] * los[i];
       }
-      x0[6] = BETA_PRIOR;
-      P0[48] = BETA_PRIOR_SIGMA ** 2;
+      x0[6] = INVERSE_BETA_PRIOR;
+      P0[48] = INVERSE_BETA_PRIOR_SIGMA ** 2;
       if (!boostModel) return new BallisticEkf(model, det.t, x0, P0);
       // A new track may be a booster or anything else: even odds.
       const xb = new Float64Array(8);
@@ -130,6 +158,12 @@ export function createBallisticTracker(opts: BallisticTrackerOptions = {}): Trac
           below: SETTLE_BELOW,
           settleS: SETTLE_S,
           othersPlausible: (models) => models[BOOST].x[THRUST] > SETTLE_THRUST_MPS2,
+          onRuledOut: (kept) => {
+            if (surfaceHeight(EARTH_WGS84, kept.x[0], kept.x[1], kept.x[2]) < WIDEN_ABOVE_M) return false;
+            const k = 6 * kept.dim + 6;
+            kept.P[k] = Math.max(kept.P[k], INVERSE_BETA_SETTLED_SIGMA ** 2);
+            return true;
+          },
         },
       );
     },

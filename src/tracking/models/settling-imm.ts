@@ -26,6 +26,12 @@ export interface SettlingOptions {
    * a few seconds; the boost filter's own thrust estimate keeps the evidence of the whole track.
    */
   readonly othersPlausible?: (models: readonly TrackFilter[]) => boolean;
+  /**
+   * Called with the kept model's filter at every update while the others' total probability is below
+   * `below` (before the IMM settles, which waits `settleS` and for `othersPlausible`), until it returns
+   * true: the filter may then drop an assumption the other models needed.
+   */
+  readonly onRuledOut?: (kept: TrackFilter) => boolean;
 }
 
 export class SettlingImm implements TrackFilter {
@@ -33,6 +39,8 @@ export class SettlingImm implements TrackFilter {
   private active: TrackFilter;
   /** Since when the other models have been below `below` (NaN: not now). */
   private belowSince = Number.NaN;
+  /** Whether onRuledOut has done what it waited for. */
+  private ruledOut = false;
   private readonly modelCount: number;
 
   constructor(
@@ -91,6 +99,8 @@ export class SettlingImm implements TrackFilter {
     const imm = this.imm;
     if (!imm) return;
     const others = 1 - imm.mu[this.settling.keep];
+    if (others < this.settling.below && !this.ruledOut)
+      this.ruledOut = this.settling.onRuledOut?.(imm.models[this.settling.keep]) ?? true;
     if (others >= this.settling.below || this.settling.othersPlausible?.(imm.models)) {
       this.belowSince = Number.NaN;
       return;
