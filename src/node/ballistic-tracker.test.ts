@@ -33,16 +33,21 @@ function testRadar(latDeg: number, lonDeg: number): Radar {
   });
 }
 
+/** An SRBM from the west coast of the PRK across the peninsula (apogee ≈ 87 km). */
+function westCoastSrbm() {
+  return planMissileFlight({
+    id: "S1",
+    missileClass: "SRBM",
+    launchSite: { lat: deg2rad(39.66), lon: deg2rad(124.7) },
+    tLaunch: 0,
+    aim: { lat: deg2rad(38.6), lon: deg2rad(127.6) },
+    trajectory: "minimum-energy",
+  });
+}
+
 describe("ballistic tracker on a simulated SRBM", () => {
   it("confirms one track and follows the missile to within a few hundred metres", () => {
-    const flight = planMissileFlight({
-      id: "S1",
-      missileClass: "SRBM",
-      launchSite: { lat: deg2rad(39.66), lon: deg2rad(124.7) },
-      tLaunch: 0,
-      aim: { lat: deg2rad(38.6), lon: deg2rad(127.6) },
-      trajectory: "minimum-energy",
-    });
+    const flight = westCoastSrbm();
     const radar = testRadar(37.0, 127.0);
     const events: string[] = [];
     const tracker = createBallisticTracker({
@@ -128,14 +133,7 @@ describe("ballistic tracker on a simulated SRBM", () => {
 
   it("learns a light fragment's drag high in the air (1/β in the state, widened once boost is ruled out)", () => {
     // A fragment of 300 kg/m² released from the SRBM at mid-flight, watched every 2 s from 150 km.
-    const missile = planMissileFlight({
-      id: "S1",
-      missileClass: "SRBM",
-      launchSite: { lat: deg2rad(39.66), lon: deg2rad(124.7) },
-      tLaunch: 0,
-      aim: { lat: deg2rad(38.6), lon: deg2rad(127.6) },
-      trajectory: "minimum-energy",
-    });
+    const missile = westCoastSrbm();
     const s = newTruthState();
     const tRelease = missile.tEnd / 2;
     expect(missile.sample(tRelease, s)).toBe(true);
