@@ -69,19 +69,21 @@ const THRUST_PRIOR_SIGMA = 40;
  * track may still be a booster, a wider one gave its ballistic model so much drag uncertainty low in
  * the air that it explained the booster's thrust as well as the boost model (in the thrust test below,
  * a seed saw thrust in 17–19 of its 30 boost updates, under the floor of 21). Once boost is ruled out
- * (its weight below 1 %) and the track is above the air, the spread is widened to 2·10⁻³ (β down to 400 within 1 σ, light debris
- * within 3 σ), and drag in the upper air reveals it. With β itself in the state, an EKF linearised at
- * 5,000 kg/m² expected 0.4 m/s² of drag uncertainty at 33 km where a 300-kg/m² fragment had 11 m/s²
- * of drag: its β stayed at the prior down to 24 km and was known (σ below 1,500) only at 15 km, at
- * 250 m/s. With 1/β it is 399 ± 167 kg/m² at 32 km, at 1,100 m/s (the test below).
+ * (its weight below 1 %) and the track is above the air, the spread is widened to 2·10⁻³ (β down to
+ * 400 within 1 σ, light debris within 3 σ), and drag in the upper air reveals it.
+ *
+ * With β itself in the state, an EKF linearised at 5,000 ± 3,000 kg/m² expected 0.9 m/s² of drag
+ * uncertainty at 33 km and 1,150 m/s, where a 300-kg/m² fragment had 26 m/s² of drag: its β stayed
+ * near the prior down to 24 km and was known (σ below 1,500) only at 15 km, at 250 m/s. With 1/β it
+ * is 399 ± 167 kg/m² at 32 km, at 1,100 m/s (the test below).
  */
 const INVERSE_BETA_PRIOR = 1 / 5000;
 const INVERSE_BETA_PRIOR_SIGMA = 3000 / 5000 ** 2;
 const INVERSE_BETA_SETTLED_SIGMA = 2e-3;
 /**
- * ... widened only above this height, where drag is negligible: widened just after burnout, low in
- * the air, it made a missile's velocity suddenly uncertain, and some of the raid's first warnings came
- * up to 76 s later.
+ * ... widened only above this height, where drag is negligible. Widened at any height (a missile just
+ * after burnout, low in the air, suddenly had an uncertain velocity), the raid's KOR R33 warned 23 s
+ * later (68 → 91 s after launch) and KOR's false warnings rose from 12 to 13.
  */
 const WIDEN_ABOVE_M = 80e3;
 /** Random walk of 1/β, (m²/kg)²/s: 2·10⁻⁴ (one prior mean) per 100 s. */
