@@ -4,10 +4,12 @@ import { Rng } from "../core/rng.ts";
 import type { Detection } from "../sensors/detection.ts";
 import { Radar } from "../sensors/radar.ts";
 import { nees } from "../tracking/metrics/nees.ts";
+import type { TrackFilter } from "../tracking/track-filter.ts";
+import { predictImpact } from "../warning/impact-prediction.ts";
 import { BallisticFragment } from "../world/debris.ts";
 import { planMissileFlight } from "../world/missile-flight.ts";
 import { newTruthState } from "../world/truth.ts";
-import { createBallisticTracker, thrustEstimate } from "./ballistic-tracker.ts";
+import { ballisticCoefficient, createBallisticTracker, thrustEstimate } from "./ballistic-tracker.ts";
 import { sinpoMrbm } from "./test-node.ts";
 
 function testRadar(latDeg: number, lonDeg: number): Radar {
@@ -150,25 +152,37 @@ describe("ballistic tracker on a simulated SRBM", () => {
     const tracker = createBallisticTracker();
     const rng = new Rng(11);
     const dets: Detection[] = [];
-    let below: { beta: number; sigma: number; hM: number } | undefined;
-    for (let t = Math.ceil(tRelease); t < fragment.tEnd && !below; t += 2) {
+    let f: TrackFilter | undefined;
+    for (let t = Math.ceil(tRelease); t < fragment.tEnd; t += 2) {
       dets.length = 0;
       radar.scan(t, [fragment], rng, dets, []);
       for (const d of dets) tracker.ingest(d);
       tracker.advanceTo(t);
-      const f = tracker.confirmedTracks()[0]?.filter;
-      if (!f) continue;
-      const hM = ecefToGeodetic(f.x[0], f.x[1], f.x[2]).h;
-      // β = 1/κ, σ_β ≈ σ_κ/κ².
-      const k = f.x[6];
-      const sigma = Math.sqrt(f.P[6 * f.dim + 6]) / (k * k);
-      if (hM < 32e3) below = { beta: 1 / k, sigma, hM };
+      f = tracker.confirmedTracks()[0]?.filter;
+      if (f && ecefToGeodetic(f.x[0], f.x[1], f.x[2]).h < 32e3) break;
     }
     // At 32 km (≈ 1,100 m/s, a minute before it lands) drag has told the tracker what it is. With β
     // itself in the state it was still 4,300 ± 3,000 kg/m² there.
-    expect(below).toBeDefined();
-    const b = below as { beta: number; sigma: number };
-    expect(b.sigma).toBeLessThan(300);
-    expect(Math.abs(b.beta - 300)).toBeLessThan(3 * b.sigma);
+    const b = ballisticCoefficient(f as TrackFilter);
+    expect(b).toBeDefined();
+    const { betaKgM2, sigmaKgM2 } = b as { betaKgM2: number; sigmaKgM2: number };
+    expect(sigmaKgM2).toBeLessThan(300);
+    expect(Math.abs(betaKgM2 - 300)).toBeLessThan(3 * sigmaKgM2);
+    // Its impact, predicted from the 6-D state with that β rather than an RV's, is where it falls
+    // (1.6 km off; 11 km with an RV's β).
+    const tr = f as TrackFilter;
+    const x6 = tr.x.slice(0, 6);
+    const P6 = new Float64Array(36);
+    for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) P6[i * 6 + j] = tr.P[i * tr.dim + j];
+    const fall = fragment.fallPoint() as Float64Array;
+    const g = ecefToGeodetic(fall[0], fall[1], fall[2]);
+    const miss = (beta: { betaKgM2?: number; betaRelSigma?: number }) => {
+      const pred = predictImpact(x6, P6, tr.t, { rng: new Rng(5), samples: 200, ...beta });
+      if (!pred) throw new Error("no prediction");
+      return Math.hypot(pred.impact.lat - g.lat, (pred.impact.lon - g.lon) * Math.cos(g.lat)) * 6.371e6;
+    };
+    const withLearnt = miss({ betaKgM2, betaRelSigma: sigmaKgM2 / betaKgM2 });
+    expect(withLearnt).toBeLessThan(3_000);
+    expect(miss({})).toBeGreaterThan(3 * withLearnt);
   });
 });

@@ -193,3 +193,18 @@ export function thrustEstimate(f: TrackFilter): ThrustEstimate | undefined {
   const ifBoosting = imm.models[BOOST].x[THRUST];
   return { expected: imm.mu[BOOST] * ifBoosting, ifBoosting };
 }
+
+/** Index of 1/β in the tracker's 7- and 8-state filters. */
+const INVERSE_BETA = 6;
+
+/**
+ * What a track's filter has learnt of its ballistic coefficient: β and its 1-σ (σ of 1/β carried to β
+ * at first order), kg/m²; undefined for a filter without drag or with no drag estimated yet (1/β = 0).
+ */
+export function ballisticCoefficient(f: TrackFilter): { betaKgM2: number; sigmaKgM2: number } | undefined {
+  if (f.dim <= INVERSE_BETA) return undefined;
+  const k = f.x[INVERSE_BETA];
+  if (!(k > 0)) return undefined;
+  const sk = Math.sqrt(Math.max(f.P[INVERSE_BETA * f.dim + INVERSE_BETA], 0));
+  return { betaKgM2: 1 / k, sigmaKgM2: sk / (k * k) };
+}

@@ -32,11 +32,11 @@ import { DEFAULT_MAX_AGE_S, Receiver } from "../sharing/receiver.ts";
 import { DEFAULT_VALIDITY_S, Sender } from "../sharing/sender.ts";
 import type { InboundMessage, InboxSubscription, Transport } from "../sharing/transport.ts";
 import { IrLaunchDetector } from "../tracking/ir-launch-detection.ts";
-import { reportedCovariance } from "../tracking/track-filter.ts";
+import { reportedCovariance, type TrackFilter } from "../tracking/track-filter.ts";
 import type { Track, TrackManager } from "../tracking/track-manager.ts";
 import type { Alert } from "../warning/alert.ts";
 import { AlertManager } from "../warning/alert-manager.ts";
-import { predictImpact } from "../warning/impact-prediction.ts";
+import { DEFAULT_BETA_KG_M2, DEFAULT_BETA_REL_SIGMA, predictImpact } from "../warning/impact-prediction.ts";
 import { MaritimeZones } from "../warning/maritime-zones.ts";
 import {
   areaProbabilities,
@@ -45,7 +45,7 @@ import {
   protectedAreaOf,
 } from "../warning/threat-areas.ts";
 import type { AllyCode, NationCode } from "../world/nation.ts";
-import { createBallisticTracker, thrustEstimate } from "./ballistic-tracker.ts";
+import { ballisticCoefficient, createBallisticTracker, thrustEstimate } from "./ballistic-tracker.ts";
 import { clearOfAreas } from "./impact-relevance.ts";
 import type { NodeEvent, NodeEventSink } from "./node-events.ts";
 import { PoweredFlightDetector } from "./powered-flight.ts";
@@ -140,8 +140,8 @@ export class NationalNode {
   private subscription?: InboxSubscription;
   private readonly label: SecurityLabel;
   private readonly shareIntervalS: number;
-  /** Track numbers of the own tracks that are firm at this step (track-firmness.ts). */
-  private firmOwn = new Set<string>();
+  /** The own tracks that are firm at this step (track-firmness.ts), by track number. */
+  private firmOwn = new Map<string, Track>();
   private readonly warnIntervalS: number;
   private readonly clearIntervalS: number;
   private nextShareT = Number.NEGATIVE_INFINITY;
@@ -248,7 +248,7 @@ export class NationalNode {
     this.announceLaunches(t);
     const own = this.tracker.confirmedTracks();
     const firm = own.filter(isFirm);
-    this.firmOwn = new Set(firm.map((tr) => this.trackNumber(tr)));
+    this.firmOwn = new Map(firm.map((tr) => [this.trackNumber(tr), tr]));
     for (const tr of own) {
       const f = tr.filter;
       let judged = this.ownPhase.get(tr.id);
@@ -576,12 +576,15 @@ export class NationalNode {
     // Predicted only from a firm track (track-firmness.ts): an own one that is firm now, or an ally's
     // (allies share only their firm tracks). A threat whose tracks are not firm keeps its last
     // prediction and its alerts until a firm track takes it up again or it ends.
-    const firm = st.contributors.some((c) => c.source !== this.nation || this.firmOwn.has(c.trackNumber));
+    let own: Track | undefined;
+    for (const c of st.contributors) if (c.source === this.nation) own = this.firmOwn.get(c.trackNumber);
+    const firm = own !== undefined || st.contributors.some((c) => c.source !== this.nation);
     if (powered || !firm || t < th.nextPredictionT || this.alerts.isFinished(threatId)) return;
     th.nextPredictionT = t + this.warnIntervalS;
     const pred = predictImpact(st.x, st.P, st.t, {
       rng: this.opts.rng.fork(`predict:${st.stn}:${Math.round(t * 1000)}`),
       samples: this.opts.predictionSamples ?? 200,
+      ...(own && learntDrag(own.filter)),
     });
     if (!pred) return;
     th.lastTImpact = pred.tImpact;
@@ -719,6 +722,24 @@ function ownPowered(tr: Track): boolean | undefined {
   if (thrust.expected > OWN_POWERED_THRUST_MPS2) return true;
   return thrust.ifBoosting > OWN_POWERED_THRUST_MPS2 ? undefined : false;
 }
+
+/**
+ * The ballistic coefficient an impact prediction flies with: the own track's, once its filter knows it
+ * better than the prediction's default assumption (a reentry vehicle, 5,000 ± 30 % kg/m²); else that
+ * default (undefined). Fused states carry no β (allies send none). With the default, light debris —
+ * fragments and spent stages of 50–1,500 kg/m² — was predicted to fly on through the air it in fact
+ * slows in: in the raid KOR's predictions for debris fell 10–35 km beyond where the debris came down,
+ * with states consistent with the truth (NEES 0–5).
+ */
+function learntDrag(f: TrackFilter): { betaKgM2: number; betaRelSigma: number } | undefined {
+  const b = ballisticCoefficient(f);
+  if (!b || !(b.sigmaKgM2 < DEFAULT_BETA_REL_SIGMA * DEFAULT_BETA_KG_M2)) return undefined;
+  const betaKgM2 = Math.max(b.betaKgM2, BETA_MIN_KG_M2);
+  return { betaKgM2, betaRelSigma: b.sigmaKgM2 / betaKgM2 };
+}
+
+/** Lowest β a prediction flies with, kg/m² (the dynamics' own floor). */
+const BETA_MIN_KG_M2 = 50;
 
 /** Longest space-IR reporting latency waited for before triangulating a scan instant, s. */
 const IR_REPORT_LAG_S = 5;

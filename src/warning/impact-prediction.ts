@@ -29,6 +29,10 @@ import {
   validateSurrogate,
 } from "./impact-surrogate.ts";
 
+/** β assumed for a state that has none, kg/m²: a typical reentry vehicle ... */
+export const DEFAULT_BETA_KG_M2 = 5000;
+/** ... with this relative 1-σ spread. */
+export const DEFAULT_BETA_REL_SIGMA = 0.3;
 /** Sample coordinates: six state axes and β (drawn when the state has none, else the state's 7th). */
 const D = 7;
 /** A sampled β is never below this fraction of the nominal. */
@@ -107,8 +111,8 @@ export function predictImpact(
   const nSamples = options.samples ?? 256;
   const p = options.probability ?? 0.95;
   const maxFlight = options.maxFlightS ?? 7200;
-  const betaNominal = options.betaKgM2 ?? 5000;
-  const betaRel = options.betaRelSigma ?? 0.3;
+  const betaNominal = options.betaKgM2 ?? DEFAULT_BETA_KG_M2;
+  const betaRel = options.betaRelSigma ?? DEFAULT_BETA_REL_SIGMA;
   const L = new Float64Array(dimIn * dimIn);
   if (!cholesky(Float64Array.from(P), dimIn, L)) {
     // Not positive definite (numerically): fall back to the diagonal rather than refuse to warn.
