@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { deg2rad, ecefToGeodetic } from "../core/geodesy.ts";
+import { deg2rad, ecefToGeodetic, geodesicInverse } from "../core/geodesy.ts";
 import { Rng } from "../core/rng.ts";
 import type { Detection } from "../sensors/detection.ts";
 import { Radar } from "../sensors/radar.ts";
 import { nees } from "../tracking/metrics/nees.ts";
-import type { TrackFilter } from "../tracking/track-filter.ts";
+import { positionVelocityBlock, type TrackFilter } from "../tracking/track-filter.ts";
 import { predictImpact } from "../warning/impact-prediction.ts";
 import { BallisticFragment } from "../world/debris.ts";
 import { planMissileFlight } from "../world/missile-flight.ts";
@@ -101,8 +101,7 @@ describe("ballistic tracker on a simulated SRBM", () => {
         const tr = tracker.confirmedTracks()[0];
         if (!tr || tr.tLastUpdate !== tr.filter.t || !flight.sample(tr.filter.t, s)) continue;
         const f = tr.filter;
-        const P6 = new Float64Array(36);
-        for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) P6[i * 6 + j] = f.P[i * f.dim + j];
+        const P6 = positionVelocityBlock(f.P, f.dim);
         const thrust = thrustEstimate(f)?.expected ?? 0;
         if (f.t < flight.burnoutT) {
           boostNees.push(nees([...s.pos, ...s.vel], f.x, P6, 6));
@@ -172,14 +171,13 @@ describe("ballistic tracker on a simulated SRBM", () => {
     // (1.6 km off; 11 km with an RV's β).
     const tr = f as TrackFilter;
     const x6 = tr.x.slice(0, 6);
-    const P6 = new Float64Array(36);
-    for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) P6[i * 6 + j] = tr.P[i * tr.dim + j];
+    const P6 = positionVelocityBlock(tr.P, tr.dim);
     const fall = fragment.fallPoint() as Float64Array;
     const g = ecefToGeodetic(fall[0], fall[1], fall[2]);
     const miss = (beta: { betaKgM2?: number; betaRelSigma?: number }) => {
       const pred = predictImpact(x6, P6, tr.t, { rng: new Rng(5), samples: 200, ...beta });
       if (!pred) throw new Error("no prediction");
-      return Math.hypot(pred.impact.lat - g.lat, (pred.impact.lon - g.lon) * Math.cos(g.lat)) * 6.371e6;
+      return geodesicInverse(pred.impact.lat, pred.impact.lon, g.lat, g.lon).distanceM;
     };
     const withLearnt = miss({ betaKgM2, betaRelSigma: sigmaKgM2 / betaKgM2 });
     expect(withLearnt).toBeLessThan(3_000);

@@ -19,7 +19,7 @@
  * seconds of their start.
  */
 
-import { BallisticModel } from "../tracking/models/ballistic.ts";
+import { BallisticModel, BETA_FLOOR } from "../tracking/models/ballistic.ts";
 import { BallisticEkf } from "../tracking/models/ekf.ts";
 import { SettlingImm } from "../tracking/models/settling-imm.ts";
 import { radarToEcef } from "../tracking/radar-conversion.ts";
@@ -143,8 +143,8 @@ export function createBallisticTracker(opts: BallisticTrackerOptions = {}): Trac
         }
         if (det.z.length === 4) x0[3 + i] = det.z[3] * los[i];
       }
-      x0[6] = INVERSE_BETA_PRIOR;
-      P0[48] = INVERSE_BETA_PRIOR_SIGMA ** 2;
+      x0[INVERSE_BETA] = INVERSE_BETA_PRIOR;
+      P0[INVERSE_BETA * 7 + INVERSE_BETA] = INVERSE_BETA_PRIOR_SIGMA ** 2;
       if (!boostModel) return new BallisticEkf(model, det.t, x0, P0);
       // A new track may be a booster or anything else: even odds.
       const xb = new Float64Array(8);
@@ -162,7 +162,7 @@ export function createBallisticTracker(opts: BallisticTrackerOptions = {}): Trac
           othersPlausible: (models) => models[BOOST].x[THRUST] > SETTLE_THRUST_MPS2,
           onRuledOut: (kept) => {
             if (surfaceHeight(EARTH_WGS84, kept.x[0], kept.x[1], kept.x[2]) < WIDEN_ABOVE_M) return false;
-            const k = 6 * kept.dim + 6;
+            const k = INVERSE_BETA * kept.dim + INVERSE_BETA;
             kept.P[k] = Math.max(kept.P[k], INVERSE_BETA_SETTLED_SIGMA ** 2);
             return true;
           },
@@ -172,9 +172,10 @@ export function createBallisticTracker(opts: BallisticTrackerOptions = {}): Trac
   });
 }
 
-/** The models of a track's IMM, and where the boost model keeps its thrust. */
+/** The models of a track's IMM; where the filters keep 1/β, and the boost model its thrust. */
 const BALLISTIC = 0;
 const BOOST = 1;
+const INVERSE_BETA = 6;
 const THRUST = 7;
 
 /** What a track's filter knows of thrust along its velocity, m/s². */
@@ -194,17 +195,15 @@ export function thrustEstimate(f: TrackFilter): ThrustEstimate | undefined {
   return { expected: imm.mu[BOOST] * ifBoosting, ifBoosting };
 }
 
-/** Index of 1/β in the tracker's 7- and 8-state filters. */
-const INVERSE_BETA = 6;
-
 /**
- * What a track's filter has learnt of its ballistic coefficient: β and its 1-σ (σ of 1/β carried to β
- * at first order), kg/m²; undefined for a filter without drag or with no drag estimated yet (1/β = 0).
+ * What a track's filter has learnt of its ballistic coefficient: β (at least the dynamics' floor) and
+ * its 1-σ (σ of 1/β carried to β at first order), kg/m²; undefined for a filter without drag or with
+ * no drag estimated yet (1/β = 0).
  */
 export function ballisticCoefficient(f: TrackFilter): { betaKgM2: number; sigmaKgM2: number } | undefined {
   if (f.dim <= INVERSE_BETA) return undefined;
   const k = f.x[INVERSE_BETA];
   if (!(k > 0)) return undefined;
   const sk = Math.sqrt(Math.max(f.P[INVERSE_BETA * f.dim + INVERSE_BETA], 0));
-  return { betaKgM2: 1 / k, sigmaKgM2: sk / (k * k) };
+  return { betaKgM2: Math.max(1 / k, BETA_FLOOR), sigmaKgM2: sk / (k * k) };
 }

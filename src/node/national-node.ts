@@ -32,7 +32,7 @@ import { DEFAULT_MAX_AGE_S, Receiver } from "../sharing/receiver.ts";
 import { DEFAULT_VALIDITY_S, Sender } from "../sharing/sender.ts";
 import type { InboundMessage, InboxSubscription, Transport } from "../sharing/transport.ts";
 import { IrLaunchDetector } from "../tracking/ir-launch-detection.ts";
-import { reportedCovariance, type TrackFilter } from "../tracking/track-filter.ts";
+import { positionVelocityBlock, reportedCovariance, type TrackFilter } from "../tracking/track-filter.ts";
 import type { Track, TrackManager } from "../tracking/track-manager.ts";
 import type { Alert } from "../warning/alert.ts";
 import { AlertManager } from "../warning/alert-manager.ts";
@@ -262,7 +262,7 @@ export class NationalNode {
         trackNumber: this.trackNumber(tr),
         t: f.t,
         x: f.x.subarray(0, 6),
-        P: block6(reportedCovariance(f), f.dim),
+        P: positionVelocityBlock(reportedCovariance(f), f.dim),
         phase: judged.phase,
       });
     }
@@ -734,20 +734,8 @@ function ownPowered(tr: Track): boolean | undefined {
 function learntDrag(f: TrackFilter): { betaKgM2: number; betaRelSigma: number } | undefined {
   const b = ballisticCoefficient(f);
   if (!b || !(b.sigmaKgM2 < DEFAULT_BETA_REL_SIGMA * DEFAULT_BETA_KG_M2)) return undefined;
-  const betaKgM2 = Math.max(b.betaKgM2, BETA_MIN_KG_M2);
-  return { betaKgM2, betaRelSigma: b.sigmaKgM2 / betaKgM2 };
+  return { betaKgM2: b.betaKgM2, betaRelSigma: b.sigmaKgM2 / b.betaKgM2 };
 }
-
-/** Lowest β a prediction flies with, kg/m² (the dynamics' own floor). */
-const BETA_MIN_KG_M2 = 50;
 
 /** Longest space-IR reporting latency waited for before triangulating a scan instant, s. */
 const IR_REPORT_LAG_S = 5;
-
-/** The 6×6 position–velocity block of a dim × dim covariance. */
-function block6(P: Float64Array, dim: number): Float64Array {
-  if (dim === 6) return P;
-  const out = new Float64Array(36);
-  for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) out[i * 6 + j] = P[i * dim + j];
-  return out;
-}

@@ -63,3 +63,11 @@ export function reportedCovariance(f: TrackFilter): Float64Array {
   for (let i = 0; i < out.length; i++) out[i] += A[i];
   return out;
 }
+
+/** The 6×6 position–velocity block of a dim × dim covariance (P itself when dim is 6). */
+export function positionVelocityBlock(P: Float64Array, dim: number): Float64Array {
+  if (dim === 6) return P;
+  const out = new Float64Array(36);
+  for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) out[i * 6 + j] = P[i * dim + j];
+  return out;
+}

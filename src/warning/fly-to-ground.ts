@@ -16,7 +16,7 @@
  */
 
 import * as DormandPrince from "../core/dormand-prince.ts";
-import type { BallisticModel } from "../tracking/models/ballistic.ts";
+import { type BallisticModel, BETA_FLOOR } from "../tracking/models/ballistic.ts";
 import { ATMOSPHERE, airDensity, EARTH_WGS84, surfaceHeight } from "../world/flight-model.ts";
 
 // Module-local copies of the tableau: read through the import bindings, the step loop ran about 4×
@@ -59,8 +59,6 @@ const MAX_STEP_S = 60;
 const MIN_STEP_S = 1e-3;
 /** Ground-crossing time tolerance on the interpolant, s. */
 const CROSSING_TOL_S = 1e-4;
-/** β floor of the dynamics (as in BallisticModel). */
-const BETA_FLOOR = 50;
 
 /** Scratch arrays for flyToGround: reuse one per caller, so a flight allocates nothing. */
 export class FlightWork {

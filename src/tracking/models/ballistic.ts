@@ -57,7 +57,7 @@ export interface BallisticModelOptions {
 }
 
 /** β is floored here inside the dynamics so a wild estimate cannot divide by zero or flip drag. */
-const BETA_FLOOR = 50;
+export const BETA_FLOOR = 50;
 /** The inverse state is held in [0, 1/BETA_FLOOR]: drag never pushes, nor exceeds the floor's. */
 const INVERSE_CAP = 1 / BETA_FLOOR;
 const GRAVITY_FD_STEP = 10;
@@ -276,8 +276,7 @@ export class BallisticModel {
       const pieces = rate * h > 1 ? Math.min(Math.ceil(rate * h), MAX_PIECES) : 1;
       for (let p = 0; p < pieces; p++) this.rk4Step(x, h / pieces, Phi);
     }
-    if (n >= 7)
-      x[6] = this.inverseDrag ? Math.min(Math.max(x[6], 0), INVERSE_CAP) : Math.max(x[6], BETA_FLOOR);
+    if (n >= 7) x[6] = this.inverseDrag ? this.inverseBeta(x[6]) : Math.max(x[6], BETA_FLOOR);
   }
 
   /** 1/β from the 7th state, within the floor (and above 0). */
